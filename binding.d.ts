@@ -1,0 +1,206 @@
+/**
+ * The typed surface of the native addon (build/Release/torchlet.node).
+ * This file is the only contract between lib/ and native/: lib/native.ts is
+ * the one importer of the addon and types it with this module.
+ *
+ * Conventions shared by every function:
+ * - Arrays are typed arrays; "float array" means Float32Array or Float64Array,
+ *   and all float arrays of one call must have the same type (else TypeError).
+ * - Sizes are element counts. A typed array may be a view (subarray) of a
+ *   larger buffer; kernels see exactly the view.
+ * - `offset`/`strides` arguments index elements of the array they go with.
+ *   The binding checks that every element reached lies inside the array
+ *   (RangeError otherwise); strides are >= 0.
+ * - Outputs are written in place; functions return nothing unless stated.
+ * - Wrong types give a TypeError, wrong sizes a RangeError, each naming the
+ *   function and the argument: "gemm: argument 'a' must be a Float32Array or
+ *   Float64Array, got number". No call can crash the process.
+ */
+
+export type FloatArray = Float32Array | Float64Array;
+export type AnyArray = Float32Array | Float64Array | Int32Array;
+
+// ---------------------------------------------------------------- runtime
+/** Bytes to skip from the start of `buffer` so that data starts 64-byte aligned. */
+export function alignedOffset(buffer: ArrayBuffer): number;
+/** The instruction set kernels use now: 'scalar' | 'avx2' | 'avx512'. */
+export function activeIsa(): string;
+/** The best instruction set this CPU supports. */
+export function detectedIsa(): string;
+/** Every instruction set usable on this CPU, lowest first (always includes 'scalar'). */
+export function availableIsas(): string[];
+/** Switch the kernels to a supported instruction set (for tests and benchmarks). */
+export function setIsa(name: string): void;
+
+// ---------------------------------------------------------------- copy
+/**
+ * dst[i] = cast(src[offset + sum_d idx_d(i) * strides[d]]) where idx(i) walks
+ * `shape` in row-major order. dst is contiguous with length prod(shape).
+ * src and dst may have different element types (this is also the dtype cast;
+ * float -> int32 truncates toward zero like PyTorch). dst must not overlap src.
+ */
+export function stridedCopy(src: AnyArray, offset: number, shape: number[], strides: number[], dst: AnyArray): void;
+/** dst[i] = value for every element of dst. */
+export function fill(dst: AnyArray, value: number): void;
+
+// ---------------------------------------------------------------- elementwise
+/** Opcodes of `unary` / `unaryBackward`. alpha/beta are op parameters. */
+export const enum UnaryOp {
+  Neg = 0,     // -x
+  Exp = 1,     // e^x
+  Log = 2,     // ln x
+  Abs = 3,     // |x|
+  Sqrt = 4,    // sqrt x
+  Tanh = 5,    // tanh x
+  Sigmoid = 6, // 1 / (1 + e^-x), stable for large |x|
+  Relu = 7,    // max(x, 0); NaN stays NaN
+  Sign = 8,    // -1, 0, 1 (NaN stays NaN)
+  PowScalar = 9,  // x^alpha
+  Clamp = 10,     // min(max(x, alpha), beta); NaN stays NaN
+  AddScalar = 11, // x + alpha
+  MulScalar = 12, // x * alpha
+  RsubScalar = 13,// alpha - x
+  RdivScalar = 14,// alpha / x
+  Square = 15,    // x * x
+  Reciprocal = 16,// 1 / x
+  Log1p = 17,     // ln(1 + x)
+  Expm1 = 18,     // e^x - 1
+  Sin = 19,
+  Cos = 20,
+}
+/** out[i] = op(x[i]; alpha, beta). Requires x.length === out.length. out may alias x. */
+export function unary(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number, beta: number): void;
+/**
+ * gx[i] = gy[i] * d op(x)/dx at x[i]. `x` is the op's input and `y` its output
+ * (some ops use one, some the other; pass both). All four arrays have the same length.
+ * Conventions as PyTorch: relu'(0) = 0, abs'(0) = 0, sign' = 0, clamp' = 1 inside
+ * [alpha, beta] (inclusive) else 0, sqrt'(0) = inf.
+ */
+export function unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray,
+                              alpha: number, beta: number): void;
+
+/** Opcodes of `binary`. Comparisons write 1 or 0 in out's type. */
+export const enum BinaryOp {
+  Add = 0, Sub = 1, Mul = 2, Div = 3, Pow = 4, Maximum = 5, Minimum = 6,
+  Eq = 7, Ne = 8, Lt = 9, Le = 10, Gt = 11, Ge = 12,
+}
+/**
+ * Broadcasting elementwise op. For every index i of `shape` (row-major):
+ *   out[lin(i)] = a[aOffset + i . aStrides] (op) b[bOffset + i . bStrides]
+ * Broadcast dims have stride 0. a, b and out have the same type (float or
+ * Int32Array; int32 Div truncates, int32 Pow is not allowed). out is contiguous with length prod(shape).
+ * out may alias a or b only when that operand is itself contiguous over `shape`.
+ */
+export function binary(op: BinaryOp, shape: number[], a: AnyArray, aOffset: number, aStrides: number[],
+                       b: AnyArray, bOffset: number, bStrides: number[], out: AnyArray): void;
+
+// ---------------------------------------------------------------- reduce
+/** Opcodes of `reduce`. */
+export const enum ReduceOp { Sum = 0, Mean = 1, Max = 2, Min = 3, Prod = 4 }
+/**
+ * x is contiguous, viewed as (outer, n, inner); out has outer*inner elements:
+ *   out[o*inner + j] = reduce_{k<n} x[(o*n + k)*inner + j]
+ * Sum/Mean accumulate in float64. Max/Min propagate NaN. n = 0 gives Sum 0,
+ * Prod 1, Mean NaN; Max/Min with n = 0 throw a RangeError.
+ */
+export function reduce(op: ReduceOp, x: FloatArray, outer: number, n: number, inner: number, out: FloatArray): void;
+/**
+ * Same view; writes the value (if `values` is not null) and the index k of the
+ * first maximum (isMax) or minimum over n. NaN counts as the maximum/minimum
+ * (PyTorch). n must be >= 1.
+ */
+export function argReduce(isMax: boolean, x: FloatArray, outer: number, n: number, inner: number,
+                          values: FloatArray | null, indices: Int32Array): void;
+
+// ---------------------------------------------------------------- gemm
+/**
+ * C = alpha * op(A) * op(B) + beta * C (+ bias[j] added to every row when bias is not null).
+ * op(A) is m x k: A is row-major m x k with leading dim lda (transA false) or k x m (transA true);
+ * op(B) is k x n likewise (ldb); C is m x n row-major with leading dim ldc.
+ * A[i,p] = a[aOffset + i*lda + p] (or a[aOffset + p*lda + i] when transposed).
+ * beta = 0 ignores C's old contents (NaN in C does not propagate). k = 0 gives beta*C + bias.
+ * Float32Array or Float64Array, all of one type; bias has length n. C must not overlap A or B.
+ */
+export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+                     a: FloatArray, aOffset: number, lda: number,
+                     b: FloatArray, bOffset: number, ldb: number, beta: number,
+                     c: FloatArray, cOffset: number, ldc: number, bias: FloatArray | null): void;
+
+// ---------------------------------------------------------------- softmax and losses
+/**
+ * x contiguous, viewed as (outer, n, inner); softmax (or log-softmax when `log`)
+ * over the middle axis, max-subtracted. out has x's length and may alias x.
+ */
+export function softmax(x: FloatArray, outer: number, n: number, inner: number, out: FloatArray, log: boolean): void;
+/**
+ * Backward of softmax given its output y: gx = y * (gy - sum(gy * y)); of
+ * log-softmax: gx = gy - exp(y) * sum(gy). Same view and lengths.
+ */
+export function softmaxBackward(y: FloatArray, gy: FloatArray, outer: number, n: number, inner: number,
+                                gx: FloatArray, log: boolean): void;
+/**
+ * Fused log-softmax + NLL over rows of logits (n x c, contiguous):
+ *   logProbs[i, j] = logits[i, j] - logsumexp(logits[i, :]);  losses[i] = -logProbs[i, target[i]].
+ * A target < 0 or >= c throws RangeError "crossEntropy: target 12 out of range for 10 classes".
+ * losses has length n, logProbs n*c (kept for the backward).
+ */
+export function crossEntropyForward(logits: FloatArray, target: Int32Array, n: number, c: number,
+                                    losses: FloatArray, logProbs: FloatArray): void;
+/**
+ * gLogits[i, j] = gLoss[i or 0] * (exp(logProbs[i, j]) - [j == target[i]]).
+ * gLoss has length 1 (the same factor for every row, e.g. g / n for 'mean') or n.
+ */
+export function crossEntropyBackward(logProbs: FloatArray, target: Int32Array, n: number, c: number,
+                                     gLoss: FloatArray, gLogits: FloatArray): void;
+
+/** Elementwise losses of `pointLoss`. */
+export const enum PointLoss {
+  Mse = 0,       // (x - y)^2
+  Bce = 1,       // -(y * max(ln x, -100) + (1 - y) * max(ln(1 - x), -100))   (x in [0, 1])
+  BceLogits = 2, // max(x, 0) - x*y + ln(1 + e^-|x|)                       (x any real)
+}
+/** out[i] = loss(input[i], target[i]). All three the same length. */
+export function pointLoss(kind: PointLoss, input: FloatArray, target: FloatArray, out: FloatArray): void;
+/**
+ * gIn[i] = gOut[i or 0] * d loss / d input at (input[i], target[i]).
+ * MSE: 2(x - y); BCE: (x - y) / max((1 - x) x, 1e-12) (PyTorch's eps); BceLogits: sigmoid(x) - y.
+ * gOut has length 1 (broadcast) or input.length.
+ */
+export function pointLossBackward(kind: PointLoss, input: FloatArray, target: FloatArray, gOut: FloatArray,
+                                  gIn: FloatArray): void;
+
+// ---------------------------------------------------------------- random
+/**
+ * One generator per JS thread (main thread and each worker), an mt19937 that
+ * reproduces PyTorch's CPU generator: after manualSeed(s), uniform and normal
+ * fill tensors with the same values as torch.manual_seed(s); torch.rand / randn /
+ * Tensor.uniform_ / normal_ (float32 and float64). The stream does not depend on the thread count.
+ */
+export function manualSeed(seed: number): void;
+/** out[i] ~ U[from, to), drawn in order (PyTorch's uniform_). */
+export function uniform(out: FloatArray, from: number, to: number): void;
+/** out[i] ~ N(mean, std^2) with PyTorch's normal_ algorithm (Box-Muller over blocks of 16). */
+export function normal(out: FloatArray, mean: number, std: number): void;
+/** out[i] = from + (random 32/64-bit value mod (to - from)) as PyTorch's random_(from, to). */
+export function randint(out: AnyArray, from: number, to: number): void;
+/** out becomes a random permutation of 0..out.length-1 (PyTorch's randperm for n < 2^24 on CPU). */
+export function randperm(out: Int32Array): void;
+/** out[i] = 1 with probability p else 0 (PyTorch's bernoulli_(p) without MKL). */
+export function bernoulli(out: FloatArray, p: number): void;
+/** The generator's whole state (mt19937 words, position, seed, cached normal). */
+export function getRngState(): Uint8Array;
+/** Restores a state from getRngState(); RangeError if it is not one. */
+export function setRngState(state: Uint8Array): void;
+
+// ---------------------------------------------------------------- optim
+/**
+ * One SGD step over one parameter, PyTorch's torch.optim.SGD rule (in place):
+ *   g = grad + weightDecay * param
+ *   if momentum != 0: buf = firstStep ? g : momentum * buf + (1 - dampening) * g
+ *                     g = nesterov ? g + momentum * buf : buf
+ *   param -= lr * g
+ * momentumBuf is null when momentum == 0, else it has param's length.
+ */
+export function sgdStep(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, lr: number,
+                        momentum: number, dampening: number, weightDecay: number, nesterov: boolean,
+                        firstStep: boolean): void;

@@ -1,0 +1,14 @@
+// Each kernel family registers its exports here; binding.cc calls them all.
+#pragma once
+#include <napi.h>
+
+namespace tl {
+void InitRuntime(Napi::Env env, Napi::Object exports);      // binding/runtime.cc
+void InitCopy(Napi::Env env, Napi::Object exports);         // binding/copy.cc
+void InitElementwise(Napi::Env env, Napi::Object exports);  // binding/elementwise.cc (unary, binary)
+void InitReduce(Napi::Env env, Napi::Object exports);       // binding/reduce.cc
+void InitGemm(Napi::Env env, Napi::Object exports);         // binding/gemm.cc
+void InitSoftmaxLoss(Napi::Env env, Napi::Object exports);  // binding/softmax_loss.cc
+void InitRandom(Napi::Env env, Napi::Object exports);       // binding/random.cc
+void InitOptim(Napi::Env env, Napi::Object exports);        // binding/optim.cc
+}  // namespace tl
