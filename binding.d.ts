@@ -204,3 +204,21 @@ export function setRngState(state: Uint8Array): void;
 export function sgdStep(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, lr: number,
                         momentum: number, dampening: number, weightDecay: number, nesterov: boolean,
                         firstStep: boolean): void;
+
+// ---------------------------------------------------------------- index
+/**
+ * dst[dstOffset + i . dstStrides] = cast(src[srcOffset + i . srcStrides]) for every index i of
+ * `shape`. Any element types; the views must not overlap in memory (RangeError).
+ * This is every write into a view: copy_, cat, the backward of narrow/select.
+ */
+export function assign(shape: number[], src: AnyArray, srcOffset: number, srcStrides: number[],
+                       dst: AnyArray, dstOffset: number, dstStrides: number[]): void;
+/**
+ * x contiguous (outer, n, inner); out (outer, indices.length, inner) contiguous:
+ * out[o, j, :] = x[o, indices[j], :]. Same element type. An index outside [0, n) throws RangeError.
+ */
+export function indexSelect(x: AnyArray, outer: number, n: number, inner: number, indices: Int32Array,
+                            out: AnyArray): void;
+/** acc (outer, n, inner) += src (outer, indices.length, inner) scattered at indices (repeats add up). */
+export function indexAdd(acc: AnyArray, outer: number, n: number, inner: number, indices: Int32Array,
+                         src: AnyArray): void;

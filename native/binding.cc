@@ -14,6 +14,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tl::InitSoftmaxLoss(env, exports);
   tl::InitRandom(env, exports);
   tl::InitOptim(env, exports);
+  tl::InitIndex(env, exports);
   return exports;
 }
 

@@ -173,3 +173,50 @@ void RequireMatrixInBounds(Napi::Env env, const char* op, const char* name, cons
 }
 
 }  // namespace tl
+
+#include <map>
+#include <memory>
+
+namespace tl {
+
+uint64_t ShapeNumel(Napi::Env env, const char* op, const char* name, const std::vector<int64_t>& shape) {
+  unsigned __int128 n = 1;
+  for (int64_t s : shape) {
+    if (s == 0) return 0;
+    n *= static_cast<unsigned __int128>(s);
+    if (n > (static_cast<unsigned __int128>(1) << 53))
+      ThrowRange(env, Prefix(op, name) + " has more than 2^53 elements");
+  }
+  return static_cast<uint64_t>(n);
+}
+
+namespace {
+struct EnvSlots {
+  struct Slot {
+    void* p;
+    void (*destroy)(void*);
+  };
+  std::map<const void*, Slot> slots;
+  ~EnvSlots() {
+    for (auto& kv : slots) kv.second.destroy(kv.second.p);
+  }
+};
+}  // namespace
+
+void* EnvSlotGet(Napi::Env env, const void* key) {
+  auto* s = env.GetInstanceData<EnvSlots>();
+  if (!s) return nullptr;
+  auto it = s->slots.find(key);
+  return it == s->slots.end() ? nullptr : it->second.p;
+}
+
+void EnvSlotSet(Napi::Env env, const void* key, void* p, void (*destroy)(void*)) {
+  auto* s = env.GetInstanceData<EnvSlots>();
+  if (!s) {
+    s = new EnvSlots();
+    env.SetInstanceData(s);  // node-addon-api deletes it when the env goes away
+  }
+  s->slots[key] = EnvSlots::Slot{p, destroy};
+}
+
+}  // namespace tl

@@ -68,3 +68,30 @@ void RequireMatrixInBounds(Napi::Env env, const char* op, const char* name, cons
                            int64_t rows, int64_t cols, int64_t ld);
 
 }  // namespace tl
+
+namespace tl {
+
+// Number of elements of `shape` (entries >= 0); RangeError naming op and the
+// argument if the product exceeds 2^53 (no typed array can be that long).
+uint64_t ShapeNumel(Napi::Env env, const char* op, const char* name, const std::vector<int64_t>& shape);
+
+// Per-env (per JS thread: main thread or one worker) state of the addon, e.g.
+// the random generator. All families share the env's single instance-data
+// slot through this registry, so nothing else may call Env::SetInstanceData.
+// The first call for a type creates a T with `new T()`; it is deleted when the
+// env is torn down (the worker exits).
+void* EnvSlotGet(Napi::Env env, const void* key);
+void EnvSlotSet(Napi::Env env, const void* key, void* p, void (*destroy)(void*));
+template <typename T>
+T& EnvState(Napi::Env env) {
+  static const char key = 0;  // one address per T across the addon
+  void* p = EnvSlotGet(env, &key);
+  if (!p) {
+    T* t = new T();
+    EnvSlotSet(env, &key, t, [](void* q) { delete static_cast<T*>(q); });
+    p = t;
+  }
+  return *static_cast<T*>(p);
+}
+
+}  // namespace tl

@@ -11,4 +11,5 @@ void InitGemm(Napi::Env env, Napi::Object exports);         // binding/gemm.cc
 void InitSoftmaxLoss(Napi::Env env, Napi::Object exports);  // binding/softmax_loss.cc
 void InitRandom(Napi::Env env, Napi::Object exports);       // binding/random.cc
 void InitOptim(Napi::Env env, Napi::Object exports);        // binding/optim.cc
+void InitIndex(Napi::Env env, Napi::Object exports);        // binding/index.cc (assign, indexSelect, indexAdd)
 }  // namespace tl

@@ -1,0 +1,146 @@
+/**
+ * The backward engine: walks the graph from the roots in reverse topological
+ * order (iteratively: JS stack depth is finite), sums the gradients of tensors
+ * used more than once, reduces broadcast gradients to each input's shape, and
+ * adds the results into the leaves' .grad. Without retainGraph the saved
+ * tensors are dropped, and a second backward through the same nodes throws.
+ */
+import { Tensor } from '../tensor';
+import { fmtShape, sameShape } from '../shape';
+import { noGrad } from './grad_mode';
+import { Node } from './node';
+import * as S from '../ops/shape';
+import * as B from '../ops/binary';
+import { sumToShape } from '../ops/reduce';
+
+/** The node a gradient for `t` flows into: its grad_fn, or its leaf accumulator. */
+export function gradEdge(t: Tensor): Node | null {
+  if (!t.requiresGrad) return null;
+  if (t.gradFn) return t.gradFn;
+  if (!t._accNode) t._accNode = new Node('AccumulateGrad', [], [], null, null, t);
+  return t._accNode;
+}
+
+function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+  if (!sameShape(g._shape, leaf._shape))
+    throw new Error(`backward: gradient of shape ${fmtShape(g._shape)} does not match the leaf's shape ${fmtShape(leaf._shape)}`);
+  if (g.dtype !== leaf.dtype) g = S.cast(g, leaf.dtype);
+  if (leaf.grad === null) {
+    // A fresh contiguous copy: the gradient may be a view or shared with another input.
+    leaf.grad = S.clone(g).detach();
+  } else if (leaf.grad.isContiguous() && !leaf.grad.isDisposed) {
+    S.assignInto(leaf.grad, B.add(leaf.grad, g));
+  } else {
+    leaf.grad = B.add(leaf.grad, g).detach();
+  }
+}
+
+export function runBackward(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): void {
+  noGrad(() => run(roots, grads, retainGraph));
+}
+
+function run(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): void {
+  const pending = new Map<Node, Tensor>();
+  const addGrad = (node: Node, g: Tensor): void => {
+    const prev = pending.get(node);
+    pending.set(node, prev ? B.add(prev, g) : g);
+  };
+  const starts: Node[] = [];
+  roots.forEach((root, i) => {
+    root._live('backward');
+    if (!root.requiresGrad)
+      throw new Error('backward: element 0 of tensors does not require grad and does not have a gradFn');
+    let g = grads[i];
+    if (g === null || g === undefined) {
+      if (root.numel() !== 1)
+        throw new Error(`backward: grad can be implicitly created only for scalar outputs; got shape ${fmtShape(root._shape)} (pass a gradient of that shape)`);
+      g = S.fullOf(root._shape, 1, root.dtype);
+    } else {
+      if (!(g instanceof Tensor)) throw new TypeError('backward: gradient must be a Tensor');
+      if (!sameShape(g._shape, root._shape))
+        throw new RangeError(`backward: gradient has shape ${fmtShape(g._shape)} but the tensor has shape ${fmtShape(root._shape)}`);
+    }
+    const node = gradEdge(root)!;
+    addGrad(node, g);
+    starts.push(node);
+  });
+
+  // Count, for every node reachable from the roots, how many edges point at it.
+  const deps = new Map<Node, number>();
+  const seen = new Set<Node>();
+  const stack: Node[] = [...new Set(starts)];
+  for (const n of stack) seen.add(n);
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.released && node.backwardFn)
+      throw new Error(
+        `backward: trying to backward through the graph a second time (at ${node.name}); ` +
+          'the saved tensors were freed after the first backward. Pass { retainGraph: true } to the first call.',
+      );
+    for (const next of node.next) {
+      if (!next) continue;
+      deps.set(next, (deps.get(next) ?? 0) + 1);
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+
+  const ready: Node[] = [...new Set(starts)].filter((n) => !deps.get(n));
+  const visited: Node[] = [];
+  while (ready.length) {
+    const node = ready.pop()!;
+    const g = pending.get(node)!;
+    pending.delete(node);
+    visited.push(node);
+    if (node.variable) {
+      accumulateLeaf(node.variable, g);
+      continue;
+    }
+    if (node.retained) for (const t of node.retained) t.grad = g.detach();
+    const ctx = node.ctx!;
+    const outs = node.backwardFn!(ctx, g);
+    for (let i = 0; i < node.next.length; i++) {
+      const next = node.next[i];
+      if (!next) continue;
+      let gi = outs[i];
+      if (gi) {
+        if (!sameShape(gi._shape, node.inputShapes[i])) gi = sumToShape(gi, node.inputShapes[i]);
+        addGrad(next, gi);
+      }
+      const left = deps.get(next)! - 1;
+      deps.set(next, left);
+      if (left === 0) {
+        if (pending.has(next)) ready.push(next);
+        else releaseUnreached(next, deps, pending, ready);
+      }
+    }
+  }
+  if (!retainGraph)
+    for (const node of visited)
+      if (node.backwardFn) {
+        node.ctx = null;
+        node.released = true;
+      }
+}
+
+/**
+ * A node none of whose inputs received a gradient (all were null): nothing
+ * flows on from it, but its own inputs' dependency counts must still drop.
+ */
+function releaseUnreached(start: Node, deps: Map<Node, number>, pending: Map<Node, Tensor>, ready: Node[]): void {
+  const stack = [start];
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const next of node.next) {
+      if (!next) continue;
+      const left = deps.get(next)! - 1;
+      deps.set(next, left);
+      if (left === 0) {
+        if (pending.has(next)) ready.push(next);
+        else stack.push(next);
+      }
+    }
+  }
+}

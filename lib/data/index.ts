@@ -1,0 +1,3 @@
+export { Dataset, TensorDataset } from './dataset';
+export { DataLoader, defaultCollate } from './dataloader';
+export type { DataLoaderOptions } from './dataloader';

@@ -1,0 +1,47 @@
+/**
+ * torchlet: PyTorch's training experience for Node.js.
+ *
+ *   import * as torch from 'torchlet';
+ *   const { nn, optim, data } = torch;
+ */
+export {
+  Tensor, tensor, fromTypedArray, empty, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye,
+  rand, randn, randint, randperm, manualSeed, getRngState, setRngState, isTensor,
+} from './tensor';
+export type { NestedArray, TensorOptions, TensorOrScalar } from './tensor';
+export type { DType, TypedArray } from './dtype';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode';
+export { memory, emptyCache, setCacheLimit } from './memory';
+export type { MemoryReport } from './memory';
+
+export { neg, exp, log, log1p, expm1, abs, sqrt, tanh, sigmoid, relu, sign, square, reciprocal, sin, cos, clamp } from './ops/unary';
+export { add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where } from './ops/binary';
+export { sum, mean, prod, norm, logsumexp } from './ops/reduce';
+export { matmul, mm, bmm, dot } from './ops/matmul';
+export { softmax, logSoftmax } from './ops/softmax';
+export { cat, stack, reshape, flatten, transpose, permute, squeeze, unsqueeze, narrow, indexSelect } from './ops/shape';
+
+import { Tensor } from './tensor';
+import * as R from './ops/reduce';
+/** Largest element (torch.max(x)). */
+export function max(x: Tensor): Tensor { return R.maxAll(x); }
+/** Smallest element (torch.min(x)). */
+export function min(x: Tensor): Tensor { return R.minAll(x); }
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor { return R.argReduce(x, dim, keepdim, true); }
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor { return R.argReduce(x, dim, keepdim, false); }
+
+export * as autograd from './autograd';
+export * as nn from './nn';
+export * as optim from './optim';
+export * as data from './data';
+export * as utils from './utils';
+
+import { native } from './native';
+/** Instruction sets: the active one, and all this CPU can run. */
+export const backend = {
+  activeIsa: (): string => native.activeIsa(),
+  detectedIsa: (): string => native.detectedIsa(),
+  availableIsas: (): string[] => native.availableIsas(),
+  /** Forces a (supported) instruction set, e.g. 'scalar' to compare against the reference kernels. */
+  setIsa: (name: string): void => native.setIsa(name),
+};

@@ -1,0 +1,127 @@
+/**
+ * Tensor storage: 64-byte aligned buffers that JS and the kernels share
+ * without a copy, and the caching allocator behind them.
+ *
+ * Each buffer is an ArrayBuffer over-allocated by 64 bytes; the typed array
+ * handed out starts at the first 64-byte boundary (the addon tells where).
+ * V8 owns the memory, so it is counted by V8's heap accounting and freed by
+ * the garbage collector itself, during collection. (Buffers allocated in
+ * native code and wrapped as external ArrayBuffers are freed only when the
+ * event loop runs their finalizers, which a synchronous training loop never
+ * lets happen; see docs/memory.md.)
+ *
+ * `dispose()` hands a buffer back at once: it goes into a per-size free list
+ * that the next allocation of the same size takes, so a training loop that
+ * disposes what it no longer needs allocates nothing in steady state.
+ */
+import { arrayCtor, DType, TypedArray } from './dtype';
+import { native } from './native';
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+
+/** Upper bound on bytes kept in the free lists; beyond it disposed buffers go to the GC. */
+let cacheLimit = 256 * 1024 * 1024;
+let cachedBytes = 0;
+const freeLists = new Map<number, ArrayBuffer[]>();
+
+let liveStorages = 0;
+let liveBytes = 0;
+let allocCount = 0;
+let cacheHits = 0;
+
+const registry = new FinalizationRegistry<number>((bytes) => {
+  liveStorages--;
+  liveBytes -= bytes;
+});
+
+/** The shared buffer of one or more tensors. */
+export class Storage {
+  /** Aligned view over the whole storage. */
+  data: TypedArray;
+  readonly dtype: DType;
+  readonly bytes: number;
+  private buffer: ArrayBuffer | null;
+  private readonly token: object;
+
+  constructor(dtype: DType, numel: number) {
+    const bytes = numel * BYTES[dtype];
+    this.dtype = dtype;
+    this.bytes = bytes;
+    const key = bytes;
+    const list = freeLists.get(key);
+    let buf = list?.pop();
+    if (buf) {
+      cachedBytes -= buf.byteLength;
+      cacheHits++;
+    } else {
+      buf = new ArrayBuffer(bytes + 64);
+    }
+    this.buffer = buf;
+    const off = native.alignedOffset(buf);
+    const Ctor = arrayCtor(dtype);
+    this.data = new Ctor(buf, off, numel);
+    allocCount++;
+    liveStorages++;
+    liveBytes += bytes;
+    this.token = {};
+    registry.register(this, bytes, this.token);
+  }
+
+  get disposed(): boolean {
+    return this.buffer === null;
+  }
+
+  /** Returns the buffer to the cache now. Any tensor on this storage becomes unusable. */
+  dispose(): void {
+    const buf = this.buffer;
+    if (!buf) return;
+    this.buffer = null;
+    this.data = new (arrayCtor(this.dtype))(0);
+    registry.unregister(this.token);
+    liveStorages--;
+    liveBytes -= this.bytes;
+    if (cachedBytes + buf.byteLength <= cacheLimit) {
+      const list = freeLists.get(this.bytes);
+      if (list) list.push(buf);
+      else freeLists.set(this.bytes, [buf]);
+      cachedBytes += buf.byteLength;
+    }
+  }
+}
+
+/** Zero-filled storage (a reused buffer is cleared). */
+export function zeroStorage(dtype: DType, numel: number): Storage {
+  const s = new Storage(dtype, numel);
+  s.data.fill(0);
+  return s;
+}
+
+export interface MemoryReport {
+  /** Storages alive (not disposed, not yet collected). Collected ones are counted out when their finalizer runs. */
+  liveStorages: number;
+  /** Bytes of those storages. */
+  liveBytes: number;
+  /** Bytes kept in the allocator's free lists for reuse. */
+  cachedBytes: number;
+  /** Storages allocated since the process started, and how many came from the cache. */
+  allocations: number;
+  cacheHits: number;
+}
+
+/** What tensor storage uses now (like torch.cuda.memory_stats for the CPU). */
+export function memory(): MemoryReport {
+  return { liveStorages, liveBytes, cachedBytes, allocations: allocCount, cacheHits };
+}
+
+/** Drops every cached buffer (torch.cuda.empty_cache's counterpart). */
+export function emptyCache(): void {
+  freeLists.clear();
+  cachedBytes = 0;
+}
+
+/** Sets the most bytes the allocator keeps cached (default 256 MiB). */
+export function setCacheLimit(bytes: number): void {
+  if (!(bytes >= 0)) throw new RangeError(`setCacheLimit: limit must be >= 0 bytes, got ${bytes}`);
+  cacheLimit = bytes;
+  if (cachedBytes > cacheLimit) emptyCache();
+}

@@ -1,0 +1,10 @@
+export { Module } from './module';
+export type { StateDict, LoadResult } from './module';
+export { Parameter } from './parameter';
+export { Linear } from './linear';
+export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax, Identity, Flatten } from './activation';
+export { Sequential, ModuleList } from './container';
+export { MSELoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss';
+export * as functional from './functional';
+export * as init from './init';
+export * as utils from '../utils/clip_grad';

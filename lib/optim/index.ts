@@ -1,0 +1,4 @@
+export { Optimizer } from './optimizer';
+export type { OptimizerStateDict, ParamGroup } from './optimizer';
+export { SGD } from './sgd';
+export type { SGDOptions } from './sgd';

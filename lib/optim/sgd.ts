@@ -1,0 +1,63 @@
+import { native } from '../native';
+import { Tensor } from '../tensor';
+import type { FloatArray } from '../native';
+import { Optimizer, ParamGroup, ParamsArg } from './optimizer';
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/**
+ * Stochastic gradient descent, PyTorch's torch.optim.SGD rule:
+ *   g = grad + weightDecay * p                        (L2 penalty)
+ *   if momentum != 0:
+ *     buf = g on the first step, else momentum * buf + (1 - dampening) * g
+ *     g = nesterov ? g + momentum * buf : buf
+ *   p = p - lr * g
+ * Note: like PyTorch (and unlike Sutskever et al.), lr multiplies the whole
+ * update, the momentum buffer holds gradients rather than velocities.
+ * Each parameter is one native call (sgdStep) that updates it in place.
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsArg<SGDOptions>, { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false }: Partial<SGDOptions> = {}) {
+    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize });
+  }
+
+  protected validate(g: ParamGroup<SGDOptions>): void {
+    if (typeof g.lr !== 'number' || !(g.lr >= 0)) throw new RangeError(`SGD: invalid lr ${g.lr}, must be >= 0`);
+    if (typeof g.momentum !== 'number' || !(g.momentum >= 0)) throw new RangeError(`SGD: invalid momentum ${g.momentum}, must be >= 0`);
+    if (typeof g.weightDecay !== 'number' || !(g.weightDecay >= 0)) throw new RangeError(`SGD: invalid weightDecay ${g.weightDecay}, must be >= 0`);
+    if (typeof g.dampening !== 'number' || !Number.isFinite(g.dampening)) throw new RangeError(`SGD: invalid dampening ${g.dampening}`);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
+      throw new RangeError('SGD: Nesterov momentum requires a momentum > 0 and zero dampening');
+  }
+
+  step(): void {
+    for (const g of this.paramGroups)
+      for (const p of g.params) {
+        if (p.grad === null) continue;
+        if (!p.isContiguous()) throw new Error('SGD: parameters must be contiguous tensors');
+        let grad = p.grad.contiguous();
+        if (grad.dtype !== p.dtype) grad = grad.to(p.dtype);
+        if (g.maximize) grad = grad.neg();
+        let buf: Tensor | null = null;
+        let first = false;
+        if (g.momentum !== 0) {
+          let st = this.state.get(p);
+          if (!st) this.state.set(p, (st = {}));
+          if (!(st.momentum_buffer instanceof Tensor)) {
+            st.momentum_buffer = Tensor._empty(p.shape, p.dtype);
+            first = true;
+          }
+          buf = st.momentum_buffer as Tensor;
+        }
+        native.sgdStep(p._flat() as FloatArray, grad._flat() as FloatArray, buf ? (buf._flat() as FloatArray) : null,
+          g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, first);
+      }
+  }
+}

@@ -1,0 +1,601 @@
+/**
+ * Tensor: a strided view (shape, strides, offset) over a shared 64-byte
+ * aligned Storage, with autograd bookkeeping. Math lives in lib/ops; the
+ * methods here are thin forwards so that `x.add(y)` reads like PyTorch.
+ */
+import { inspect } from 'util';
+import { checkDtype, DType, dtypeOfArray, isFloat, torchName, TypedArray } from './dtype';
+import { formatTensor } from './format';
+import { Storage, zeroStorage } from './memory';
+import { native } from './native';
+import { contiguousStrides, fmtShape, numelOf, Shape, checkShape, normDim } from './shape';
+import { isGradEnabled, noGrad } from './autograd/grad_mode';
+import type { Node } from './autograd/node';
+import * as U from './ops/unary';
+import * as B from './ops/binary';
+import * as R from './ops/reduce';
+import * as S from './ops/shape';
+import * as M from './ops/matmul';
+import * as SM from './ops/softmax';
+import { runBackward } from './autograd/engine';
+
+export type NestedArray = number | boolean | NestedArray[];
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+export type Scalar = number;
+export type TensorOrScalar = Tensor | number;
+
+export class Tensor {
+  /** @internal */ _storage: Storage;
+  /** @internal */ readonly _shape: number[];
+  /** @internal */ readonly _strides: number[];
+  /** @internal */ readonly _offset: number;
+  /** The gradient accumulated by backward() (null until then, or after zeroGrad()). */
+  grad: Tensor | null = null;
+  /** The node that made this tensor, for non-leaf tensors that require grad. */
+  gradFn: Node | null = null;
+  /** @internal */ _requiresGrad = false;
+  /** @internal leaf accumulator node, shared by every use of this leaf. */
+  _accNode: Node | null = null;
+  /** @internal */ _retainsGrad = false;
+
+  /** @internal Use the creation functions (tensor, zeros, ...) instead. */
+  constructor(storage: Storage, shape: number[], strides: number[], offset: number) {
+    this._storage = storage;
+    this._shape = shape;
+    this._strides = strides;
+    this._offset = offset;
+  }
+
+  /** @internal A fresh contiguous tensor (uninitialised when taken from the cache). */
+  static _empty(shape: Shape, dtype: DType): Tensor {
+    const s = shape.slice();
+    return new Tensor(new Storage(dtype, numelOf(s)), s, contiguousStrides(s), 0);
+  }
+
+  // ------------------------------------------------------------------ metadata
+  get shape(): number[] {
+    return this._shape.slice();
+  }
+  get dtype(): DType {
+    return this._storage.dtype;
+  }
+  get ndim(): number {
+    return this._shape.length;
+  }
+  dim(): number {
+    return this._shape.length;
+  }
+  numel(): number {
+    return numelOf(this._shape);
+  }
+  /** size() is the shape; size(d) one dim (negative counts from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape;
+    return this._shape[normDim('size', dim, this._shape.length)];
+  }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return this._strides.slice();
+    return this._strides[normDim('stride', dim, this._shape.length)];
+  }
+  storageOffset(): number {
+    return this._offset;
+  }
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let d = this._shape.length - 1; d >= 0; d--) {
+      if (this._shape[d] !== 1 && this._strides[d] !== expected) return false;
+      expected *= this._shape[d];
+    }
+    return true;
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(v: boolean) {
+    this.requiresGrad_(v);
+  }
+  /** Sets requiresGrad in place and returns this (PyTorch's requires_grad_()). */
+  requiresGrad_(v = true): this {
+    if (!v && this.gradFn)
+      throw new Error('requiresGrad: you can only change requiresGrad of leaf tensors; use detach() for a non-leaf');
+    if (v && !isFloat(this.dtype))
+      throw new TypeError(`requiresGrad: only floating point tensors can require gradients; got dtype ${this.dtype}`);
+    this._requiresGrad = v;
+    return this;
+  }
+  /** Keeps .grad on a non-leaf tensor after backward(). */
+  retainGrad(): this {
+    if (!this._requiresGrad) throw new Error("retainGrad: can't retain the gradient of a tensor that does not require grad");
+    if (this.gradFn && !this._retainsGrad) {
+      this._retainsGrad = true;
+      (this.gradFn.retained ??= []).push(this);
+    }
+    return this;
+  }
+
+  /** @internal Throws if the storage was disposed. */
+  _live(op: string): void {
+    if (this._storage.disposed) throw new Error(`${op}: this tensor was disposed and can no longer be used`);
+  }
+
+  // ------------------------------------------------------------------ data access
+  /**
+   * The elements as a typed array in row-major order. For a contiguous tensor
+   * this is a view of its storage (writes change the tensor); otherwise a copy.
+   */
+  get data(): TypedArray {
+    this._live('data');
+    const n = this.numel();
+    if (this.isContiguous()) return this._storage.data.subarray(this._offset, this._offset + n);
+    return S.contiguous(this.detach())._storage.data.subarray(0, n);
+  }
+  /** @internal the contiguous typed view; the tensor must be contiguous. */
+  _flat(): TypedArray {
+    this._live('tensor');
+    return this._storage.data.subarray(this._offset, this._offset + this.numel());
+  }
+  /** The single value of a one-element tensor as a JS number. */
+  item(): number {
+    this._live('item');
+    if (this.numel() !== 1)
+      throw new RangeError(`item: only one-element tensors can be converted to a number; got shape ${fmtShape(this._shape)}`);
+    return this._storage.data[this._offset];
+  }
+  /** Nested JS arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const flat = this.data;
+    if (this._shape.length === 0) return flat[0];
+    const rec = (d: number, base: number): NestedArray[] => {
+      const n = this._shape[d];
+      const out: NestedArray[] = new Array(n);
+      if (d === this._shape.length - 1) {
+        for (let i = 0; i < n; i++) out[i] = flat[base + i];
+        return out;
+      }
+      const step = numelOf(this._shape.slice(d + 1));
+      for (let i = 0; i < n; i++) out[i] = rec(d + 1, base + i * step);
+      return out;
+    };
+    return rec(0, 0);
+  }
+  /** PyTorch's name for toArray(). */
+  tolist(): NestedArray {
+    return this.toArray();
+  }
+
+  /** Frees the storage now (it returns to the allocator's cache). The tensor, and every view of it, becomes unusable. */
+  dispose(): void {
+    this._storage.dispose();
+    this.grad = null;
+    this.gradFn = null;
+  }
+  get isDisposed(): boolean {
+    return this._storage.disposed;
+  }
+
+  toString(): string {
+    if (this._storage.disposed) return 'tensor(<disposed>)';
+    const suffixes: string[] = [];
+    if (this.dtype !== 'float32') suffixes.push(`dtype=${torchName(this.dtype)}`);
+    if (this.gradFn) suffixes.push(`grad_fn=<${this.gradFn.name}>`);
+    else if (this._requiresGrad) suffixes.push('requires_grad=True');
+    return formatTensor(this.data, this._shape, this.dtype, suffixes);
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  // ------------------------------------------------------------------ autograd
+  /**
+   * Computes the gradient of this tensor with respect to the graph's leaves and
+   * adds it into their .grad. A non-scalar tensor needs `gradient` (same shape).
+   */
+  backward(gradient?: Tensor | null, options: { retainGraph?: boolean } = {}): void {
+    runBackward([this], gradient ? [gradient] : [null], options.retainGraph ?? false);
+  }
+  /** A tensor on the same storage, cut from the graph (requiresGrad false). */
+  detach(): Tensor {
+    return new Tensor(this._storage, this._shape.slice(), this._strides.slice(), this._offset);
+  }
+  /** Cuts this tensor from the graph in place. */
+  detach_(): this {
+    this.gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  // ------------------------------------------------------------------ in place (never recorded)
+  /** @internal Throws if an in-place op would corrupt the graph. */
+  _checkInplace(op: string): void {
+    this._live(op);
+    if (isGradEnabled() && this._requiresGrad && this.isLeaf)
+      throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad()`);
+    if (isGradEnabled() && this.gradFn)
+      throw new Error(`${op}: in-place operations on tensors that are part of a graph are not supported; use the out-of-place op`);
+  }
+  /** Fills with a value in place. */
+  fill_(value: number): this {
+    this._checkInplace('fill_');
+    if (this.isContiguous()) native.fill(this._flat(), value);
+    else this.copy_(full(this._shape, value, { dtype: this.dtype }));
+    return this;
+  }
+  zero_(): this {
+    return this.fill_(0);
+  }
+  /** Copies src (broadcast to this shape, cast to this dtype) into this tensor. */
+  copy_(src: Tensor): this {
+    this._checkInplace('copy_');
+    S.assignInto(this, src);
+    return this;
+  }
+  /** this += alpha * other, in place (used by optimizers and gradient accumulation). */
+  add_(other: TensorOrScalar, alpha = 1): this {
+    this._checkInplace('add_');
+    const o = typeof other === 'number' ? other * alpha : alpha === 1 ? other : noGrad(() => B.mul(other, alpha));
+    S.assignInto(this, noGrad(() => B.add(this, o)));
+    return this;
+  }
+  sub_(other: TensorOrScalar): this {
+    return this.add_(other, -1);
+  }
+  mul_(other: TensorOrScalar): this {
+    this._checkInplace('mul_');
+    S.assignInto(this, noGrad(() => B.mul(this, other)));
+    return this;
+  }
+  div_(other: TensorOrScalar): this {
+    this._checkInplace('div_');
+    S.assignInto(this, noGrad(() => B.div(this, other)));
+    return this;
+  }
+  clamp_(min: number | null, max: number | null = null): this {
+    this._checkInplace('clamp_');
+    S.assignInto(this, noGrad(() => U.clamp(this, min, max)));
+    return this;
+  }
+  /** Fills with U[from, to) from torch's generator (same values as PyTorch for the same seed). */
+  uniform_(from = 0, to = 1): this {
+    this._checkInplace('uniform_');
+    fillRandom(this, (a) => native.uniform(a, from, to));
+    return this;
+  }
+  /** Fills with N(mean, std^2) from torch's generator. */
+  normal_(mean = 0, std = 1): this {
+    this._checkInplace('normal_');
+    if (!(std >= 0)) throw new RangeError(`normal_: std must be >= 0, got ${std}`);
+    fillRandom(this, (a) => native.normal(a, mean, std));
+    return this;
+  }
+  /** Fills with 1 with probability p, else 0. */
+  bernoulli_(p = 0.5): this {
+    this._checkInplace('bernoulli_');
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_: p must be in [0, 1], got ${p}`);
+    fillRandom(this, (a) => native.bernoulli(a, p));
+    return this;
+  }
+
+  // ------------------------------------------------------------------ math (see lib/ops)
+  add(other: TensorOrScalar, alpha = 1): Tensor {
+    return B.add(this, alpha === 1 || typeof other === 'number' ? (typeof other === 'number' ? other * alpha : other) : B.mul(other, alpha));
+  }
+  sub(other: TensorOrScalar, alpha = 1): Tensor {
+    return B.sub(this, alpha === 1 || typeof other === 'number' ? (typeof other === 'number' ? other * alpha : other) : B.mul(other, alpha));
+  }
+  mul(other: TensorOrScalar): Tensor { return B.mul(this, other); }
+  div(other: TensorOrScalar): Tensor { return B.div(this, other); }
+  /** x ** exponent; a number exponent takes the fast scalar path. */
+  pow(exponent: TensorOrScalar): Tensor { return B.pow(this, exponent); }
+  maximum(other: Tensor): Tensor { return B.maximum(this, other); }
+  minimum(other: Tensor): Tensor { return B.minimum(this, other); }
+  eq(other: TensorOrScalar): Tensor { return B.eq(this, other); }
+  ne(other: TensorOrScalar): Tensor { return B.ne(this, other); }
+  lt(other: TensorOrScalar): Tensor { return B.lt(this, other); }
+  le(other: TensorOrScalar): Tensor { return B.le(this, other); }
+  gt(other: TensorOrScalar): Tensor { return B.gt(this, other); }
+  ge(other: TensorOrScalar): Tensor { return B.ge(this, other); }
+  neg(): Tensor { return U.neg(this); }
+  exp(): Tensor { return U.exp(this); }
+  log(): Tensor { return U.log(this); }
+  log1p(): Tensor { return U.log1p(this); }
+  expm1(): Tensor { return U.expm1(this); }
+  abs(): Tensor { return U.abs(this); }
+  sqrt(): Tensor { return U.sqrt(this); }
+  rsqrt(): Tensor { return U.reciprocal(U.sqrt(this)); }
+  square(): Tensor { return U.square(this); }
+  reciprocal(): Tensor { return U.reciprocal(this); }
+  sin(): Tensor { return U.sin(this); }
+  cos(): Tensor { return U.cos(this); }
+  sign(): Tensor { return U.sign(this); }
+  tanh(): Tensor { return U.tanh(this); }
+  sigmoid(): Tensor { return U.sigmoid(this); }
+  relu(): Tensor { return U.relu(this); }
+  /** min(max(x, min), max); either bound may be null. */
+  clamp(min: number | null, max: number | null = null): Tensor { return U.clamp(this, min, max); }
+  clip(min: number | null, max: number | null = null): Tensor { return U.clamp(this, min, max); }
+  softmax(dim: number): Tensor { return SM.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return SM.logSoftmax(this, dim); }
+  matmul(other: Tensor): Tensor { return M.matmul(this, other); }
+  mm(other: Tensor): Tensor { return M.mm(this, other); }
+  dot(other: Tensor): Tensor { return M.dot(this, other); }
+
+  sum(dim?: number | number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
+  mean(dim?: number | number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
+  /** Variance; `correction` 1 (default) is the unbiased estimator like PyTorch. */
+  var(dim?: number | number[] | null, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
+    return R.variance(this, dim, correction, keepdim);
+  }
+  std(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+    return U.sqrt(this.var(dim, opts));
+  }
+  prod(dim?: number | null, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
+  /** max() is the largest element; max(dim) gives { values, indices } along dim. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? R.maxAll(this) : R.maxDim(this, dim, keepdim, true);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? R.minAll(this) : R.maxDim(this, dim, keepdim, false);
+  }
+  amax(dim: number | number[], keepdim = false): Tensor { return R.amax(this, dim, keepdim, true); }
+  amin(dim: number | number[], keepdim = false): Tensor { return R.amax(this, dim, keepdim, false); }
+  /** Index of the largest element (flattened), or along dim; int32. */
+  argmax(dim?: number, keepdim = false): Tensor { return R.argReduce(this, dim, keepdim, true); }
+  argmin(dim?: number, keepdim = false): Tensor { return R.argReduce(this, dim, keepdim, false); }
+  /** p-norm over all elements or dims (p = 2 by default, 1, Infinity and others). */
+  norm(p: number = 2, dim?: number | number[] | null, keepdim = false): Tensor { return R.norm(this, p, dim, keepdim); }
+  logsumexp(dim: number, keepdim = false): Tensor { return R.logsumexp(this, dim, keepdim); }
+
+  // ------------------------------------------------------------------ shape
+  /** A view with a new shape (one entry may be -1); the tensor must be viewable without a copy. */
+  view(...shape: (number | number[])[]): Tensor { return S.view(this, flatShape(shape)); }
+  /** Like view, but copies when the strides do not allow a view. */
+  reshape(...shape: (number | number[])[]): Tensor { return S.reshape(this, flatShape(shape)); }
+  viewAs(other: Tensor): Tensor { return S.view(this, other._shape); }
+  transpose(dim0: number, dim1: number): Tensor { return S.transpose(this, dim0, dim1); }
+  /** Transpose of a matrix (a 0-d or 1-d tensor is returned as is). */
+  t(): Tensor {
+    if (this._shape.length > 2) throw new RangeError(`t: expects a tensor with <= 2 dims, got ${this._shape.length} (shape ${fmtShape(this._shape)}); use transpose()`);
+    return this._shape.length < 2 ? this : S.transpose(this, 0, 1);
+  }
+  get T(): Tensor { return S.permute(this, this._shape.map((_, i) => this._shape.length - 1 - i)); }
+  permute(...dims: (number | number[])[]): Tensor { return S.permute(this, flatShape(dims)); }
+  expand(...shape: (number | number[])[]): Tensor { return S.expand(this, flatShape(shape)); }
+  expandAs(other: Tensor): Tensor { return S.expand(this, other._shape); }
+  squeeze(dim?: number): Tensor { return S.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return S.unsqueeze(this, dim); }
+  flatten(startDim = 0, endDim = -1): Tensor { return S.flatten(this, startDim, endDim); }
+  /** Elements start..start+length-1 along dim (a view). */
+  narrow(dim: number, start: number, length: number): Tensor { return S.narrow(this, dim, start, length); }
+  /** Python's x[start:end:step] along dim (a view; negative bounds count from the end). */
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return S.slice(this, dim, start, end, step); }
+  /** The sub-tensor at `index` along dim, with that dim removed (x[i] for dim 0). */
+  select(dim: number, index: number): Tensor { return S.select(this, dim, index); }
+  /** x[i]: select along dim 0. */
+  get(index: number): Tensor { return S.select(this, 0, index); }
+  /** Rows (or slices along dim) picked by an int32 index tensor or array. */
+  indexSelect(dim: number, index: Tensor | number[] | Int32Array): Tensor { return S.indexSelect(this, dim, index); }
+  /** Splits into chunks of `size` along dim. */
+  split(size: number, dim = 0): Tensor[] { return S.split(this, size, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return S.chunk(this, chunks, dim); }
+  /** A contiguous tensor with the same values (this when already contiguous). */
+  contiguous(): Tensor { return this.isContiguous() ? this : S.contiguous(this); }
+  /** A copy with its own storage (recorded by autograd). */
+  clone(): Tensor { return S.clone(this); }
+  /** A tensor of another dtype (this when already of it). */
+  to(dtype: DType): Tensor { return checkDtype('to', dtype) === this.dtype ? this : S.cast(this, dtype); }
+  float(): Tensor { return this.to('float32'); }
+  double(): Tensor { return this.to('float64'); }
+  int(): Tensor { return this.to('int32'); }
+}
+
+function flatShape(args: (number | number[])[]): number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return args[0].slice();
+  const out: number[] = [];
+  for (const a of args) {
+    if (Array.isArray(a)) throw new TypeError('shape: pass the sizes either as one array or as separate numbers');
+    out.push(a);
+  }
+  return out;
+}
+
+function fillRandom(t: Tensor, fill: (a: Float32Array | Float64Array) => void): void {
+  if (!isFloat(t.dtype)) throw new TypeError(`random fill: expects a floating point tensor, got ${t.dtype}`);
+  if (t.isContiguous()) fill(t._flat() as Float32Array | Float64Array);
+  else {
+    const tmp = Tensor._empty(t._shape, t.dtype);
+    fill(tmp._flat() as Float32Array | Float64Array);
+    S.assignInto(t, tmp);
+  }
+}
+
+// ==================================================================== creation
+function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
+  if (opts?.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function inferShape(data: NestedArray, shape: number[], path: string): void {
+  if (Array.isArray(data)) {
+    shape.push(data.length);
+    if (data.length > 0) inferShape(data[0], shape, path + '[0]');
+  }
+}
+
+/**
+ * A tensor from nested arrays, a number or a typed array (copied).
+ * Numbers give float32 unless `dtype` says otherwise (JS has one number type,
+ * so integers are not told apart from floats); booleans become 1/0.
+ * @example tensor([[1, 2], [3, 4]]).shape  // [2, 2]
+ */
+export function tensor(data: NestedArray | TypedArray | Tensor, opts?: TensorOptions): Tensor {
+  if (data instanceof Tensor) return finish(S.cast(data.detach(), opts?.dtype ?? data.dtype).detach().clone(), opts);
+  if (ArrayBuffer.isView(data)) return fromTypedArray(data as TypedArray, [(data as TypedArray).length], opts);
+  const dtype = checkDtype('tensor', opts?.dtype ?? 'float32');
+  const shape: number[] = [];
+  inferShape(data, shape, '');
+  const out = Tensor._empty(shape, dtype);
+  const flat = out._storage.data;
+  let k = 0;
+  const rec = (x: NestedArray, d: number, path: string): void => {
+    if (d === shape.length) {
+      if (Array.isArray(x))
+        throw new RangeError(`tensor: ragged nested array: element at ${path || 'top'} is an array where a number was expected (shape so far ${fmtShape(shape)})`);
+      let v: number;
+      if (typeof x === 'number') v = x;
+      else if (typeof x === 'boolean') v = x ? 1 : 0;
+      else throw new TypeError(`tensor: element at ${path || 'top'} must be a number, got ${x === null ? 'null' : typeof x}`);
+      flat[k++] = v;
+      return;
+    }
+    if (!Array.isArray(x))
+      throw new RangeError(`tensor: ragged nested array: element at ${path} is a ${typeof x} where an array of length ${shape[d]} was expected`);
+    if (x.length !== shape[d])
+      throw new RangeError(`tensor: ragged nested array: element at ${path || 'top'} has length ${x.length}, expected ${shape[d]}`);
+    for (let i = 0; i < x.length; i++) rec(x[i], d + 1, `${path}[${i}]`);
+  };
+  rec(data as NestedArray, 0, '');
+  return finish(out, opts);
+}
+
+/** A tensor of `shape` whose data is a copy of `array` (Float32Array -> float32, ...). */
+export function fromTypedArray(array: TypedArray, shape?: number[], opts?: TensorOptions): Tensor {
+  if (!(array instanceof Float32Array || array instanceof Float64Array || array instanceof Int32Array))
+    throw new TypeError('fromTypedArray: expects a Float32Array, Float64Array or Int32Array');
+  const sh = checkShape('fromTypedArray', shape ?? [array.length]);
+  if (numelOf(sh) !== array.length)
+    throw new RangeError(`fromTypedArray: shape ${fmtShape(sh)} holds ${numelOf(sh)} elements but the array has ${array.length}`);
+  const src = dtypeOfArray(array);
+  const out = Tensor._empty(sh, src);
+  out._storage.data.set(array);
+  return finish(opts?.dtype && opts.dtype !== src ? S.cast(out, opts.dtype) : out, opts);
+}
+
+/** Uninitialised tensor (values are whatever the allocator had). */
+export function empty(shape: number[], opts?: TensorOptions): Tensor {
+  return finish(Tensor._empty(checkShape('empty', shape), checkDtype('empty', opts?.dtype ?? 'float32')), opts);
+}
+export function zeros(shape: number[], opts?: TensorOptions): Tensor {
+  const sh = checkShape('zeros', shape);
+  const dtype = checkDtype('zeros', opts?.dtype ?? 'float32');
+  return finish(new Tensor(zeroStorage(dtype, numelOf(sh)), sh, contiguousStrides(sh), 0), opts);
+}
+export function ones(shape: number[], opts?: TensorOptions): Tensor {
+  return full(shape, 1, opts);
+}
+export function full(shape: number[], value: number, opts?: TensorOptions): Tensor {
+  const t = Tensor._empty(checkShape('full', shape), checkDtype('full', opts?.dtype ?? 'float32'));
+  native.fill(t._flat(), value);
+  return finish(t, opts);
+}
+export function zerosLike(t: Tensor, opts?: TensorOptions): Tensor {
+  return zeros(t.shape, { dtype: t.dtype, ...opts });
+}
+export function onesLike(t: Tensor, opts?: TensorOptions): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+}
+export function fullLike(t: Tensor, value: number, opts?: TensorOptions): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, ...opts });
+}
+/** Values start, start+step, ... below end (arange(end) starts at 0). */
+export function arange(start: number, end?: number, step = 1, opts?: TensorOptions): Tensor {
+  if (end === undefined) { end = start; start = 0; }
+  if (!Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step) || step === 0)
+    throw new RangeError(`arange: start, end and step must be finite and step non-zero; got ${start}, ${end}, ${step}`);
+  if ((end - start) / step < 0)
+    throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
+  const n = Math.ceil((end - start) / step);
+  const t = Tensor._empty([n], checkDtype('arange', opts?.dtype ?? 'float32'));
+  const d = t._storage.data;
+  for (let i = 0; i < n; i++) d[i] = start + i * step;
+  return finish(t, opts);
+}
+export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const t = Tensor._empty([steps], checkDtype('linspace', opts?.dtype ?? 'float32'));
+  const d = t._storage.data;
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch fills the first half from start and the second from end.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) d[i] = i < half ? start + step * i : end - step * (steps - i - 1);
+  return finish(t, opts);
+}
+export function eye(n: number, m = n, opts?: TensorOptions): Tensor {
+  const t = zeros([n, m], { dtype: opts?.dtype });
+  const d = t._storage.data;
+  for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  return finish(t, opts);
+}
+
+// ------------------------------------------------------------------ random
+function randomShape(op: string, shape: number[], opts?: TensorOptions): Tensor {
+  const dtype = checkDtype(op, opts?.dtype ?? 'float32');
+  if (!isFloat(dtype)) throw new TypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
+  return Tensor._empty(checkShape(op, shape), dtype);
+}
+/** U[0, 1) from torch's generator: the same values as torch.rand after the same manualSeed. */
+export function rand(shape: number[], opts?: TensorOptions): Tensor {
+  const t = randomShape('rand', shape, opts);
+  native.uniform(t._flat() as Float32Array, 0, 1);
+  return finish(t, opts);
+}
+/** N(0, 1) from torch's generator: the same values as torch.randn after the same manualSeed. */
+export function randn(shape: number[], opts?: TensorOptions): Tensor {
+  const t = randomShape('randn', shape, opts);
+  native.normal(t._flat() as Float32Array, 0, 1);
+  return finish(t, opts);
+}
+/** Integers uniform in [low, high), int32 by default. */
+export function randint(low: number, high: number, shape: number[], opts?: TensorOptions): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
+    throw new RangeError(`randint: expects integers low < high, got low=${low}, high=${high}`);
+  const t = Tensor._empty(checkShape('randint', shape), checkDtype('randint', opts?.dtype ?? 'int32'));
+  native.randint(t._flat(), low, high);
+  return finish(t, opts);
+}
+/** A random permutation of 0..n-1 (int32), as torch.randperm. */
+export function randperm(n: number): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: n must be a non-negative integer, got ${n}`);
+  const t = Tensor._empty([n], 'int32');
+  native.randperm(t._flat() as Int32Array);
+  return t;
+}
+/** Seeds torch's generator (per thread), like torch.manual_seed. */
+export function manualSeed(seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER)
+    throw new RangeError(`manualSeed: seed must be a non-negative integer, got ${seed}`);
+  native.manualSeed(seed);
+}
+/** The generator's state, to restore with setRngState. */
+export function getRngState(): Uint8Array {
+  return native.getRngState();
+}
+export function setRngState(state: Uint8Array): void {
+  native.setRngState(state);
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
+
+/** Makes a tensor operand out of a number, with the dtype the other operand gives it. */
+export function scalarTensor(v: number, dtype: DType): Tensor {
+  const t = Tensor._empty([], dtype);
+  t._storage.data[0] = v;
+  return t;
+}
+
+export { noGrad };

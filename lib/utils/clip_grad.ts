@@ -1,0 +1,42 @@
+/** Gradient clipping (nn.utils.clipGradNorm / clipGradValue). */
+import { noGrad } from '../autograd/grad_mode';
+import { Tensor } from '../tensor';
+
+function gradsOf(op: string, params: Tensor[] | Tensor): Tensor[] {
+  const list = params instanceof Tensor ? [params] : params;
+  if (!Array.isArray(list)) throw new TypeError(`${op}: expects a Tensor or an array of Tensors`);
+  return list.filter((p) => p.grad !== null).map((p) => p.grad!);
+}
+
+/**
+ * Scales all gradients together so that their total normType-norm is at most
+ * maxNorm: g *= min(1, maxNorm / (total + 1e-6)). Returns the total norm before
+ * clipping. With errorIfNonfinite, a NaN or infinite total norm throws.
+ */
+export function clipGradNorm(params: Tensor[] | Tensor, maxNorm: number, normType = 2, { errorIfNonfinite = false } = {}): number {
+  if (!(maxNorm >= 0)) throw new RangeError(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);
+  const grads = gradsOf('clipGradNorm', params);
+  if (grads.length === 0) return 0;
+  return noGrad(() => {
+    let total: number;
+    if (normType === Infinity) total = Math.max(...grads.map((g) => g.abs().max().item()));
+    else {
+      let acc = 0;
+      for (const g of grads) acc += g.norm(normType).item() ** normType;
+      total = acc ** (1 / normType);
+    }
+    if (errorIfNonfinite && !Number.isFinite(total))
+      throw new Error(`clipGradNorm: the total norm of order ${normType} for gradients is non-finite (${total}), so it cannot be clipped. Set errorIfNonfinite: false to clip anyway.`);
+    const coef = maxNorm / (total + 1e-6);
+    if (coef < 1) for (const g of grads) g.mul_(coef);
+    return total;
+  });
+}
+
+/** Clamps every gradient element to [-clipValue, clipValue]. */
+export function clipGradValue(params: Tensor[] | Tensor, clipValue: number): void {
+  if (!(clipValue >= 0)) throw new RangeError(`clipGradValue: clipValue must be >= 0, got ${clipValue}`);
+  noGrad(() => {
+    for (const g of gradsOf('clipGradValue', params)) g.clamp_(-clipValue, clipValue);
+  });
+}

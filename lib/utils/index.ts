@@ -1,0 +1,1 @@
+export { clipGradNorm, clipGradValue } from './clip_grad';

@@ -1,0 +1,59 @@
+// Elementwise family: unary ops with their backward, and broadcasting binary ops.
+//
+// unary<T>(op, n, x, y, alpha, beta): y[i] = op(x[i]; alpha, beta), i < n.
+//   Formulas are those of binding.d.ts's UnaryOp (same opcodes). Notes:
+//   sigmoid = x >= 0 ? 1/(1+e^-x) : e^x/(1+e^x), computed from e^-|x| so it
+//   never overflows; relu, sign, clamp keep NaN (PyTorch); clamp is
+//   min(max(x, alpha), beta), so alpha > beta gives beta everywhere (PyTorch).
+//   PowScalar computes in T with alpha rounded to T, with the exponents
+//   2, 3, 0.5, -0.5, -1, -2 special-cased like PyTorch's pow kernel.
+// unary_backward<T>(op, n, x, y, gy, gx, alpha, beta): gx[i] = gy[i] * op'(x[i]),
+//   using whichever of x (input) and y (output) the formula needs:
+//   neg -1; exp y; log 1/x; abs sign(x) (0 at 0); sqrt 1/(2y) (inf at 0);
+//   tanh 1-y^2; sigmoid y(1-y); relu [y > 0] (so 0 at the kink, NaN input
+//   passes gy like PyTorch's threshold_backward); sign 0; pow alpha*x^(alpha-1)
+//   (0 when alpha == 0); clamp [alpha <= x <= beta]; add 1; mul alpha; rsub -1;
+//   rdiv -alpha/x^2; square 2x; reciprocal -y^2; log1p 1/(1+x); expm1 y+1;
+//   sin cos x; cos -sin x.
+// binary<T>(op, ndim, shape, a, as, b, bs, out), T = float, double or int32_t:
+//   out[lin(i)] = a[i . as] (op) b[i . bs] for every index i of shape; out is
+//   contiguous. `a` and `b` already point at their view's offset. Dims are
+//   collapsed first, then the innermost one is a tight loop with fast paths
+//   for inner strides (1,1), (1,0) and (0,1). Maximum/Minimum propagate NaN;
+//   comparisons write 1 or 0. int32: add/sub/mul wrap around, div truncates
+//   (INT32_MIN / -1 wraps; the binding rejects a zero divisor), pow is not
+//   provided (the binding rejects it).
+// Aliasing: y may be x, gx may be gy or x, and out may be a or b when that
+//   operand is contiguous over shape (same element, same position). Partial
+//   overlap is not allowed. No alignment assumed; kernels never allocate or throw.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace tl::elementwise {
+
+enum class UnaryOp : int32_t {
+  Neg = 0, Exp, Log, Abs, Sqrt, Tanh, Sigmoid, Relu, Sign, PowScalar, Clamp,
+  AddScalar, MulScalar, RsubScalar, RdivScalar, Square, Reciprocal, Log1p, Expm1, Sin, Cos,
+  Count
+};
+
+enum class BinaryOp : int32_t {
+  Add = 0, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge,
+  Count
+};
+
+template <typename T>
+void unary(UnaryOp op, size_t n, const T* x, T* y, T alpha, T beta);
+
+template <typename T>
+void unary_backward(UnaryOp op, size_t n, const T* x, const T* y, const T* gy, T* gx, T alpha, T beta);
+
+template <typename T>
+void binary(BinaryOp op, int ndim, const int64_t* shape, const T* a, const int64_t* as, const T* b,
+            const int64_t* bs, T* out);
+
+// True if any element of the strided int32 view is 0 (the binding's check for int32 Div).
+bool any_zero(int ndim, const int64_t* shape, const int32_t* b, const int64_t* bs);
+
+}  // namespace tl::elementwise
