@@ -220,3 +220,23 @@ void EnvSlotSet(Napi::Env env, const void* key, void* p, void (*destroy)(void*))
 }
 
 }  // namespace tl
+
+namespace tl {
+
+View3 ArgView3(const Napi::CallbackInfo& info, size_t i, const char* op) {
+  View3 v;
+  v.outer = ArgInt(info, i, op, "outer");
+  v.n = ArgInt(info, i + 1, op, "n");
+  v.inner = ArgInt(info, i + 2, op, "inner");
+  return v;
+}
+
+void RequireView3(Napi::Env env, const char* op, const char* name, const Array& a, const View3& v) {
+  unsigned __int128 need = static_cast<unsigned __int128>(v.outer) * static_cast<unsigned __int128>(v.n) *
+                           static_cast<unsigned __int128>(v.inner);
+  if (need != a.length)
+    ThrowRange(env, Prefix(op, name) + " has length " + std::to_string(a.length) + ", expected outer*n*inner = " +
+                        std::to_string(v.outer) + "*" + std::to_string(v.n) + "*" + std::to_string(v.inner));
+}
+
+}  // namespace tl

@@ -95,3 +95,18 @@ T& EnvState(Napi::Env env) {
 }
 
 }  // namespace tl
+
+namespace tl {
+
+// An (outer, n, inner) view of a contiguous array, read from three integer
+// arguments at i, i+1, i+2 named "outer", "n", "inner".
+struct View3 {
+  int64_t outer, n, inner;
+  uint64_t size() const { return static_cast<uint64_t>(outer) * n * inner; }
+  uint64_t rest() const { return static_cast<uint64_t>(outer) * inner; }  // outer*inner
+};
+View3 ArgView3(const Napi::CallbackInfo& info, size_t i, const char* op);
+// length(a) == outer*n*inner (overflow-safe), else RangeError with the view.
+void RequireView3(Napi::Env env, const char* op, const char* name, const Array& a, const View3& v);
+
+}  // namespace tl

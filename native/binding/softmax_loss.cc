@@ -1,6 +1,194 @@
+// softmax, softmaxBackward, crossEntropyForward/Backward, pointLoss, pointLossBackward.
+#include <cstdint>
+
 #include "binding/args.h"
 #include "binding/families.h"
+#include "kernels/softmax_loss.h"
 
 namespace tl {
-void InitSoftmaxLoss(Napi::Env env, Napi::Object exports) {}  // TODO: filled in by the softmax_loss family
+
+namespace {
+
+using softmax_loss::PointLoss;
+
+// softmax(x, outer, n, inner, out, log)
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  const char* op = "softmax";
+  Napi::Env env = info.Env();
+  Array x = ArgArray(info, 0, op, "x", kFloat);
+  View3 v = ArgView3(info, 1, op);
+  Array out = ArgArray(info, 4, op, "out", kFloat);
+  bool log = ArgBool(info, 5, op, "log");
+  RequireSameDtype(env, op, "x", x, "out", out);
+  RequireView3(env, op, "x", x, v);
+  RequireSameLength(env, op, "x", x, "out", out);
+  if (x.dtype == Dtype::F32)
+    softmax_loss::softmax<float>(v.outer, v.n, v.inner, x.as<float>(), out.as<float>(), log);
+  else
+    softmax_loss::softmax<double>(v.outer, v.n, v.inner, x.as<double>(), out.as<double>(), log);
+  return env.Undefined();
+}
+
+// softmaxBackward(y, gy, outer, n, inner, gx, log)
+Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
+  const char* op = "softmaxBackward";
+  Napi::Env env = info.Env();
+  Array y = ArgArray(info, 0, op, "y", kFloat);
+  Array gy = ArgArray(info, 1, op, "gy", kFloat);
+  View3 v = ArgView3(info, 2, op);
+  Array gx = ArgArray(info, 5, op, "gx", kFloat);
+  bool log = ArgBool(info, 6, op, "log");
+  RequireSameDtype(env, op, "y", y, "gy", gy);
+  RequireSameDtype(env, op, "y", y, "gx", gx);
+  RequireView3(env, op, "y", y, v);
+  RequireSameLength(env, op, "y", y, "gy", gy);
+  RequireSameLength(env, op, "y", y, "gx", gx);
+  if (y.dtype == Dtype::F32)
+    softmax_loss::softmax_backward<float>(v.outer, v.n, v.inner, y.as<float>(), gy.as<float>(), gx.as<float>(), log);
+  else
+    softmax_loss::softmax_backward<double>(v.outer, v.n, v.inner, y.as<double>(), gy.as<double>(), gx.as<double>(),
+                                           log);
+  return env.Undefined();
+}
+
+// n*c as a length, RangeError past 2^53.
+size_t RowsTimesCols(Napi::Env env, const char* op, int64_t n, int64_t c) {
+  unsigned __int128 p = static_cast<unsigned __int128>(n) * static_cast<unsigned __int128>(c);
+  if (p > (static_cast<unsigned __int128>(1) << 53))
+    ThrowRange(env, std::string(op) + ": n*c = " + std::to_string(n) + "*" + std::to_string(c) + " is too large");
+  return static_cast<size_t>(p);
+}
+
+// Every target in [0, c) before anything is written.
+void CheckTargets(Napi::Env env, const char* who, const Array& target, int64_t c) {
+  const int32_t* t = target.as<int32_t>();
+  for (size_t i = 0; i < target.length; i++)
+    if (t[i] < 0 || t[i] >= c)
+      ThrowRange(env, std::string(who) + ": target " + std::to_string(t[i]) + " out of range for " + std::to_string(c) +
+                          " classes");
+}
+
+// crossEntropyForward(logits, target, n, c, losses, logProbs)
+Napi::Value CrossEntropyForward(const Napi::CallbackInfo& info) {
+  const char* op = "crossEntropyForward";
+  Napi::Env env = info.Env();
+  Array logits = ArgArray(info, 0, op, "logits", kFloat);
+  Array target = ArgArray(info, 1, op, "target", kI32);
+  int64_t n = ArgInt(info, 2, op, "n");
+  int64_t c = ArgInt(info, 3, op, "c");
+  Array losses = ArgArray(info, 4, op, "losses", kFloat);
+  Array lp = ArgArray(info, 5, op, "logProbs", kFloat);
+  RequireSameDtype(env, op, "logits", logits, "losses", losses);
+  RequireSameDtype(env, op, "logits", logits, "logProbs", lp);
+  const size_t nc = RowsTimesCols(env, op, n, c);
+  RequireLength(env, op, "logits", logits, nc);
+  RequireLength(env, op, "target", target, static_cast<size_t>(n));
+  RequireLength(env, op, "losses", losses, static_cast<size_t>(n));
+  RequireLength(env, op, "logProbs", lp, nc);
+  CheckTargets(env, "crossEntropy", target, c);
+  if (logits.dtype == Dtype::F32)
+    softmax_loss::cross_entropy_forward<float>(n, c, logits.as<float>(), target.as<int32_t>(), losses.as<float>(),
+                                               lp.as<float>());
+  else
+    softmax_loss::cross_entropy_forward<double>(n, c, logits.as<double>(), target.as<int32_t>(),
+                                                losses.as<double>(), lp.as<double>());
+  return env.Undefined();
+}
+
+// gOut-style argument: length 1 (broadcast, stride 0) or `n` (stride 1).
+int64_t BroadcastStride(Napi::Env env, const char* op, const char* name, const Array& g, size_t n) {
+  if (g.length == n && n != 1) return 1;
+  if (g.length == 1) return 0;
+  if (n == 0 && g.length == 0) return 1;
+  ThrowRange(env, std::string(op) + ": argument '" + name + "' has length " + std::to_string(g.length) +
+                      ", expected 1 or " + std::to_string(n));
+}
+
+// crossEntropyBackward(logProbs, target, n, c, gLoss, gLogits)
+Napi::Value CrossEntropyBackward(const Napi::CallbackInfo& info) {
+  const char* op = "crossEntropyBackward";
+  Napi::Env env = info.Env();
+  Array lp = ArgArray(info, 0, op, "logProbs", kFloat);
+  Array target = ArgArray(info, 1, op, "target", kI32);
+  int64_t n = ArgInt(info, 2, op, "n");
+  int64_t c = ArgInt(info, 3, op, "c");
+  Array g = ArgArray(info, 4, op, "gLoss", kFloat);
+  Array gl = ArgArray(info, 5, op, "gLogits", kFloat);
+  RequireSameDtype(env, op, "logProbs", lp, "gLoss", g);
+  RequireSameDtype(env, op, "logProbs", lp, "gLogits", gl);
+  const size_t nc = RowsTimesCols(env, op, n, c);
+  RequireLength(env, op, "logProbs", lp, nc);
+  RequireLength(env, op, "target", target, static_cast<size_t>(n));
+  RequireLength(env, op, "gLogits", gl, nc);
+  const int64_t gs = BroadcastStride(env, op, "gLoss", g, static_cast<size_t>(n));
+  CheckTargets(env, op, target, c);
+  if (n == 0) return env.Undefined();
+  if (lp.dtype == Dtype::F32)
+    softmax_loss::cross_entropy_backward<float>(n, c, lp.as<float>(), target.as<int32_t>(), g.as<float>(), gs,
+                                                gl.as<float>());
+  else
+    softmax_loss::cross_entropy_backward<double>(n, c, lp.as<double>(), target.as<int32_t>(), g.as<double>(), gs,
+                                                 gl.as<double>());
+  return env.Undefined();
+}
+
+PointLoss ArgPointLoss(const Napi::CallbackInfo& info, const char* op) {
+  return static_cast<PointLoss>(ArgInt(info, 0, op, "kind", 0, static_cast<int64_t>(PointLoss::Count) - 1));
+}
+
+// pointLoss(kind, input, target, out)
+Napi::Value PointLossFwd(const Napi::CallbackInfo& info) {
+  const char* op = "pointLoss";
+  Napi::Env env = info.Env();
+  PointLoss kind = ArgPointLoss(info, op);
+  Array x = ArgArray(info, 1, op, "input", kFloat);
+  Array y = ArgArray(info, 2, op, "target", kFloat);
+  Array out = ArgArray(info, 3, op, "out", kFloat);
+  RequireSameDtype(env, op, "input", x, "target", y);
+  RequireSameDtype(env, op, "input", x, "out", out);
+  RequireSameLength(env, op, "input", x, "target", y);
+  RequireSameLength(env, op, "input", x, "out", out);
+  if (x.dtype == Dtype::F32)
+    softmax_loss::point_loss<float>(kind, x.length, x.as<float>(), y.as<float>(), out.as<float>());
+  else
+    softmax_loss::point_loss<double>(kind, x.length, x.as<double>(), y.as<double>(), out.as<double>());
+  return env.Undefined();
+}
+
+// pointLossBackward(kind, input, target, gOut, gIn)
+Napi::Value PointLossBwd(const Napi::CallbackInfo& info) {
+  const char* op = "pointLossBackward";
+  Napi::Env env = info.Env();
+  PointLoss kind = ArgPointLoss(info, op);
+  Array x = ArgArray(info, 1, op, "input", kFloat);
+  Array y = ArgArray(info, 2, op, "target", kFloat);
+  Array g = ArgArray(info, 3, op, "gOut", kFloat);
+  Array gx = ArgArray(info, 4, op, "gIn", kFloat);
+  RequireSameDtype(env, op, "input", x, "target", y);
+  RequireSameDtype(env, op, "input", x, "gOut", g);
+  RequireSameDtype(env, op, "input", x, "gIn", gx);
+  RequireSameLength(env, op, "input", x, "target", y);
+  RequireSameLength(env, op, "input", x, "gIn", gx);
+  const int64_t gs = BroadcastStride(env, op, "gOut", g, x.length);
+  if (x.length == 0) return env.Undefined();
+  if (x.dtype == Dtype::F32)
+    softmax_loss::point_loss_backward<float>(kind, x.length, x.as<float>(), y.as<float>(), g.as<float>(), gs,
+                                             gx.as<float>());
+  else
+    softmax_loss::point_loss_backward<double>(kind, x.length, x.as<double>(), y.as<double>(), g.as<double>(), gs,
+                                              gx.as<double>());
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitSoftmaxLoss(Napi::Env env, Napi::Object exports) {
+  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
+  exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackward, "softmaxBackward"));
+  exports.Set("crossEntropyForward", Napi::Function::New(env, CrossEntropyForward, "crossEntropyForward"));
+  exports.Set("crossEntropyBackward", Napi::Function::New(env, CrossEntropyBackward, "crossEntropyBackward"));
+  exports.Set("pointLoss", Napi::Function::New(env, PointLossFwd, "pointLoss"));
+  exports.Set("pointLossBackward", Napi::Function::New(env, PointLossBwd, "pointLossBackward"));
+}
+
 }  // namespace tl
