@@ -177,9 +177,16 @@ export abstract class Module {
 
   /** Converts every parameter and buffer to dtype in place (e.g. 'float64' for gradcheck). */
   to(dtype: DType): this {
+    // One new Parameter per old one, so that tied weights (a Parameter held by two modules) stay tied.
+    const converted = new Map<Parameter, Parameter>();
+    const convert = (p: Parameter): Parameter => {
+      let q = converted.get(p);
+      if (!q) converted.set(p, (q = new Parameter(p.detach().to(dtype), p.requiresGrad)));
+      return q;
+    };
     for (const m of this.modules())
       for (const [k, v] of Object.entries(m)) {
-        if (v instanceof Parameter && v.dtype !== dtype) (m as any)[k] = new Parameter(v.detach().to(dtype), v.requiresGrad);
+        if (v instanceof Parameter && v.dtype !== dtype) (m as any)[k] = convert(v);
         else if (m._bufferNames?.has(k) && v instanceof Tensor && v.dtype !== dtype && v.dtype !== 'int32') (m as any)[k] = v.to(dtype);
       }
     return this;

@@ -68,14 +68,16 @@ function where0(a: Tensor, v: Tensor): Tensor {
   return safe;
 }
 
-/** Gradient of max/min: to the larger (smaller) operand; split in half on ties (PyTorch). */
+/**
+ * Gradient of max/min (PyTorch's rule): each operand gets g unless it lost the
+ * comparison, and half of g on a tie. Where one operand is NaN neither loses,
+ * so both get the whole of g, as in PyTorch.
+ */
 function splitTies(g: Tensor, a: Tensor, b: Tensor, cmp: BinaryOp): [Tensor, Tensor] {
-  const win = binaryKernel('maximum', cmp, a, b);
-  const tie = binaryKernel('maximum', BinaryOp.Eq, a, b);
-  const wa = add(win, mul(tie, 0.5));
-  const lose = binaryKernel('maximum', cmp, b, a);
-  const wb = add(lose, mul(tie, 0.5));
-  return [mul(g, wa), mul(g, wb)];
+  const tie = mul(binaryKernel('maximum', BinaryOp.Eq, a, b), 0.5);
+  const aLoses = binaryKernel('maximum', cmp, b, a);
+  const bLoses = binaryKernel('maximum', cmp, a, b);
+  return [mul(g, sub(sub(1, aLoses), tie)), mul(g, sub(sub(1, bLoses), tie))];
 }
 
 /** a + b (broadcast). */

@@ -20,6 +20,8 @@ export function normDims(op: string, dim: number | number[] | null | undefined, 
   const list = Array.isArray(dim) ? dim : [dim];
   const out = [...new Set(list.map((d) => normDim(op, d, ndim)))];
   if (out.length !== list.length) throw new RangeError(`${op}: dim ${JSON.stringify(dim)} appears more than once`);
+  // A 0-d tensor accepts dim 0 / -1 (PyTorch) but has no dim to reduce: its one element is the result.
+  if (ndim === 0) return [];
   return out.sort((a, b) => a - b);
 }
 
@@ -41,7 +43,7 @@ function reduceDim(x: Tensor, d: number, op: ReduceOp): Tensor {
 /** Reduces the given dims (keepdim shape), one native pass per dim, last dim first. */
 function reduceKeep(x: Tensor, dims: number[], op: ReduceOp): Tensor {
   let cur = cont(x);
-  if (dims.length === x.ndim && x.ndim > 0) {
+  if (dims.length === x.ndim) {
     // Everything at once: one pass over the flat data.
     const out = Tensor._empty(x._shape.map(() => 1), x.dtype);
     native.reduce(op, fl(cur), 1, cur.numel(), 1, fl(out));
@@ -144,8 +146,9 @@ const extremeAllOp = defineOp('max', {
   },
   backward(ctx, g) {
     // The gradient is shared evenly between the elements equal to the extreme (PyTorch).
+    // When the extreme is NaN it is shared between the NaN elements (x == NaN is never true).
     const [x, m] = ctx.saved;
-    const mask = B.eq(x, m);
+    const mask = Number.isNaN(m.item()) ? B.ne(x, x) : B.eq(x, m);
     return [B.mul(mask, B.div(g, sum(mask)))];
   },
 });
@@ -265,7 +268,7 @@ export function argReduce(x: Tensor, dim: number | undefined, keepdim: boolean, 
 
 // ---------------------------------------------------------------- composites
 /** p-norm: (sum |x|^p)^(1/p); p = Infinity is max |x|. The gradient at x = 0 is 0. */
-export function norm(x: Tensor, p: number, dim: number | number[] | null | undefined, keepdim: boolean): Tensor {
+export function norm(x: Tensor, p = 2, dim: number | number[] | null = null, keepdim = false): Tensor {
   checkTensor('norm', 'input', x);
   if (typeof p !== 'number' || Number.isNaN(p)) throw new TypeError(`norm: p must be a number, got ${p}`);
   const dims = normDims('norm', dim, x.ndim);
@@ -303,7 +306,7 @@ export function variance(x: Tensor, dim: number | number[] | null | undefined, c
 }
 
 /** log(sum(exp(x))) over dim, max-subtracted so that it does not overflow. */
-export function logsumexp(x: Tensor, dim: number, keepdim: boolean): Tensor {
+export function logsumexp(x: Tensor, dim: number, keepdim = false): Tensor {
   checkTensor('logsumexp', 'input', x);
   const d = normDim('logsumexp', dim, x.ndim);
   const m = amax(x, d, true, true).detach();

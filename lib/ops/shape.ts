@@ -70,7 +70,8 @@ function inferShape(op: string, x: Tensor, shape: number[]): number[] {
 /** Strides for viewing (shape, strides) as newShape without a copy, or null (PyTorch's computeStride). */
 function viewStrides(shape: Shape, strides: readonly number[], newShape: number[]): number[] | null {
   const n = numelOf(shape);
-  if (n === 0) return contiguousStrides(newShape);
+  // A 0-d tensor (one element) views as any all-ones shape; the chunk walk below needs >= 1 dim.
+  if (n === 0 || shape.length === 0) return contiguousStrides(newShape);
   const out = new Array<number>(newShape.length);
   let viewD = newShape.length - 1;
   let chunkBase = strides[strides.length - 1] ?? 1;

@@ -8,7 +8,9 @@
 // Register tile: 12 rows x 2 zmm columns = 24 accumulators, + 2 B rows + 1
 // broadcast = 27 of 32 zmm. 24 independent FMA chains cover the 4-cycle FMA
 // latency on both ports with room to spare; per k step 24 FMAs against 2 loads
-// and 12 broadcasts (folded into the FMAs as {1to16} memory operands).
+// and 12 vbroadcastss/sd loads. In isolation (panels in L1) it runs at ~92%
+// of the measured FMA peak. 14x32 (28 chains) spilled the store phase under
+// GCC 12 and was no faster end to end, so 12 rows it is.
 //
 // Blocks, tuned single-threaded on an Intel Xeon (Sapphire Rapids class, KVM
 // guest, 2 cores, 48 KiB L1d and 2 MiB L2 per core, measured FMA peak 245

@@ -178,8 +178,9 @@ void dgemm_ukr_scalar_4x4(int64_t kc, const double* a, const double* b, double* 
   gemm_ukr_scalar<double, 4, 4>(kc, a, b, c, ldc, mr, nr, alpha, beta, bias);
 }
 
-// The portable path is the fallback and the oracle's sparring partner, not a
-// tuned one: blocks sized for a generic 32 KiB L1 / 256 KiB+ L2.
+// The portable path is the fallback for CPUs without AVX2 (and is run by
+// every test), not a tuned one: blocks sized for a generic 32 KiB L1 and
+// 256 KiB+ L2 (B panel 8 KiB, A block 128 KiB f32).
 const GemmKernels kScalar = {
     {sgemm_ukr_scalar_4x8, 4, 8, 128, 256, 4096, "sgemm_ukr_scalar_4x8"},
     {dgemm_ukr_scalar_4x4, 4, 4, 128, 256, 4096, "dgemm_ukr_scalar_4x4"},

@@ -10,10 +10,15 @@ namespace {
 constexpr int64_t kLanes = 8;     // independent accumulators of a contiguous row
 constexpr int64_t kBlock = 256;   // columns accumulated at once when inner > 1
 
-template <typename T>
-inline T pick_max(T m, T v) { return (v > m || v != v) ? v : m; }  // NaN sticks
-template <typename T>
-inline T pick_min(T m, T v) { return (v < m || v != v) ? v : m; }
+// Functors, not function pointers, so each instantiation inlines its compare.
+struct PickMax {
+  template <typename T>
+  T operator()(T m, T v) const { return (v > m || v != v) ? v : m; }  // NaN sticks
+};
+struct PickMin {
+  template <typename T>
+  T operator()(T m, T v) const { return (v < m || v != v) ? v : m; }
+};
 
 template <typename T>
 double sum_row(int64_t n, const T* __restrict x) {
@@ -97,8 +102,8 @@ void reduce_rows(ReduceOp op, int64_t outer, int64_t n, const T* x, T* out) {
       case ReduceOp::Sum: out[o] = static_cast<T>(sum_row(n, r)); break;
       case ReduceOp::Mean: out[o] = static_cast<T>(sum_row(n, r) / static_cast<double>(n)); break;
       case ReduceOp::Prod: out[o] = static_cast<T>(prod_row(n, r)); break;
-      case ReduceOp::Max: out[o] = extreme_row(n, r, pick_max<T>); break;
-      case ReduceOp::Min: out[o] = extreme_row(n, r, pick_min<T>); break;
+      case ReduceOp::Max: out[o] = extreme_row(n, r, PickMax()); break;
+      case ReduceOp::Min: out[o] = extreme_row(n, r, PickMin()); break;
       case ReduceOp::Count: break;
     }
   }
@@ -124,8 +129,8 @@ void reduce(ReduceOp op, int64_t outer, int64_t n, int64_t inner, const T* x, T*
         case ReduceOp::Sum: sum_cols(n, inner, w, xs, os, false, false); break;
         case ReduceOp::Mean: sum_cols(n, inner, w, xs, os, true, false); break;
         case ReduceOp::Prod: sum_cols(n, inner, w, xs, os, false, true); break;
-        case ReduceOp::Max: extreme_cols(n, inner, w, xs, os, pick_max<T>); break;
-        case ReduceOp::Min: extreme_cols(n, inner, w, xs, os, pick_min<T>); break;
+        case ReduceOp::Max: extreme_cols(n, inner, w, xs, os, PickMax()); break;
+        case ReduceOp::Min: extreme_cols(n, inner, w, xs, os, PickMin()); break;
         case ReduceOp::Count: break;
       }
     }

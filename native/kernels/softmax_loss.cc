@@ -202,8 +202,10 @@ void point_loss_backward(PointLoss kind, size_t n, const T* x, const T* y, const
     case PointLoss::Mse: return zip_g(n, x, y, g, g_stride, gx, [](T a, T b) { return T(2) * (a - b); });
     case PointLoss::Bce:
       return zip_g(n, x, y, g, g_stride, gx, [](T a, T b) {
+        // PyTorch's EPSILON is the float 1e-12f (9.99999996e-13), also for double.
+        constexpr T kEps = static_cast<T>(1e-12f);
         const T d = (T(1) - a) * a;
-        return (a - b) / (d < T(1e-12) ? T(1e-12) : d);  // std::max order: NaN stays NaN
+        return (a - b) / (d < kEps ? kEps : d);  // std::max's order: NaN stays NaN
       });
     case PointLoss::BceLogits: return zip_g(n, x, y, g, g_stride, gx, [](T a, T b) { return sigmoid(a) - b; });
     case PointLoss::Count: return;

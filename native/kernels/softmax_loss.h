@@ -18,7 +18,8 @@
 //   clamp of the logs at -100, in its order of operations); BceLogits
 //   max(x, 0) - x*y + ln(1 + e^-|x|).
 // point_loss_backward<T>(kind, n, x, y, g, g_stride, gx): gx[i] = g[i*g_stride] * dloss/dx:
-//   Mse 2(x-y); Bce (x-y) / max((1-x)x, 1e-12) (PyTorch's formula and eps);
+//   Mse 2(x-y); Bce (x-y) / max((1-x)x, eps) with PyTorch's eps = float(1e-12) (so
+//   -1.000000004e12 at x = 0, y = 1, as torch gives, also in float64);
 //   BceLogits sigmoid(x) - y.
 // Aliasing: out may be x; gx may be gy or y; log_probs may be logits;
 //   g_logits may be log_probs; out/gx of point losses may be x or y. No alignment

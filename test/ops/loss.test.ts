@@ -1,0 +1,79 @@
+/**
+ * lib/ops/loss.ts against PyTorch 1.13 (test/fixtures/ops.json; tolerances in
+ * test/ops/fixture.ts), each with reductions 'mean', 'sum' and 'none':
+ * crossEntropy (int32 class targets; logits of +-1e4; one sample of shape (C);
+ * empty batch), mseLoss (also with a target that requires grad),
+ * binaryCrossEntropy (inputs exactly 0 and 1: logs clamped at -100, gradient
+ * eps 1e-12) and binaryCrossEntropyWithLogits (logits up to +-1e4).
+ */
+import * as torch from '../../lib';
+import { OpFn, runFamily } from './fixture';
+
+const F = torch.nn.functional;
+
+const ops: Record<string, OpFn> = {
+  crossEntropy: ([x, t], a) => F.crossEntropy(x, t, { reduction: a.reduction ?? 'mean' }),
+  mseLoss: ([x, y], a) => F.mseLoss(x, y, { reduction: a.reduction ?? 'mean' }),
+  binaryCrossEntropy: ([x, y], a) => F.binaryCrossEntropy(x, y, { reduction: a.reduction ?? 'mean' }),
+  binaryCrossEntropyWithLogits: ([x, y], a) => F.binaryCrossEntropyWithLogits(x, y, { reduction: a.reduction ?? 'mean' }),
+};
+
+describe('losses match PyTorch', () => runFamily('loss', ops));
+
+describe('losses: errors name the op and the offending values', () => {
+  const logits = torch.zeros([3, 10]);
+
+  test('crossEntropy: a target out of range', () => {
+    const t = torch.tensor([1, 12, 0], { dtype: 'int32' });
+    expect(() => F.crossEntropy(logits, t)).toThrow(RangeError);
+    expect(() => F.crossEntropy(logits, t)).toThrow(/^crossEntropy: target 12 out of range for 10 classes$/);
+    expect(() => F.crossEntropy(logits, torch.tensor([0, -1, 0], { dtype: 'int32' }))).toThrow(
+      /^crossEntropy: target -1 out of range for 10 classes$/,
+    );
+  });
+
+  test('crossEntropy: float targets (and one-hot targets) are refused with a hint', () => {
+    expect(() => F.crossEntropy(logits, torch.tensor([1, 2, 0]))).toThrow(TypeError);
+    expect(() => F.crossEntropy(logits, torch.tensor([1, 2, 0]))).toThrow(
+      /^crossEntropy: target must hold class indices of dtype int32; got dtype float32$/,
+    );
+    expect(() => F.crossEntropy(logits, torch.zeros([3, 10]))).toThrow(
+      /^crossEntropy: target must be \(N\) class indices of dtype int32; got float32 \[3, 10\], the shape of the input: did you pass one-hot targets\?/,
+    );
+    expect(() => F.crossEntropy(logits, torch.zeros([3, 10], { dtype: 'int32' }))).toThrow(
+      /^crossEntropy: target must be \(N\) class indices with N = 3; got \[3, 10\] for input \[3, 10\] — did you pass one-hot targets\?$/,
+    );
+  });
+
+  test('crossEntropy: wrong batch size, rank, reduction', () => {
+    expect(() => F.crossEntropy(logits, torch.tensor([1, 2], { dtype: 'int32' }))).toThrow(
+      /^crossEntropy: target must be \(N\) class indices with N = 3; got \[2\] for input \[3, 10\]$/,
+    );
+    expect(() => F.crossEntropy(torch.zeros([2, 3, 4]), torch.tensor([1, 2], { dtype: 'int32' }))).toThrow(
+      /^crossEntropy: input must be \(N, C\) logits or \(C\); got \[2, 3, 4\]$/,
+    );
+    expect(() => F.crossEntropy(logits, torch.tensor([1, 2, 0], { dtype: 'int32' }), { reduction: 'avg' as any })).toThrow(
+      /^crossEntropy: reduction must be 'none', 'mean' or 'sum'; got "avg"$/,
+    );
+  });
+
+  test('pointwise losses: shape mismatch (with a reshape hint) and BCE inputs outside [0, 1]', () => {
+    expect(() => F.mseLoss(torch.zeros([4, 1]), torch.zeros([4]))).toThrow(RangeError);
+    expect(() => F.mseLoss(torch.zeros([4, 1]), torch.zeros([4]))).toThrow(
+      /^mseLoss: target size \[4\] must be the same as input size \[4, 1\] \(reshape one of them, e\.g\. view\(-1, 1\)\)$/,
+    );
+    expect(() => F.binaryCrossEntropyWithLogits(torch.zeros([3]), torch.zeros([2]))).toThrow(
+      /^binaryCrossEntropyWithLogits: target size \[2\] must be the same as input size \[3\]$/,
+    );
+    expect(() => F.binaryCrossEntropy(torch.tensor([0.5, 1.5]), torch.tensor([0, 1]))).toThrow(
+      /^binaryCrossEntropy: all elements of input should be between 0 and 1; got 1.5 at index 1$/,
+    );
+    expect(() => F.binaryCrossEntropy(torch.tensor([NaN]), torch.tensor([0]))).toThrow(/^binaryCrossEntropy: .* got NaN at index 0$/);
+  });
+
+  test('the loss modules use the same functions', () => {
+    const x = torch.tensor([[2, 0, -1]], { dtype: 'float64' });
+    const t = torch.tensor([0], { dtype: 'int32' });
+    expect(new torch.nn.CrossEntropyLoss().forward(x, t).item()).toBe(F.crossEntropy(x, t).item());
+  });
+});
