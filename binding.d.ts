@@ -37,7 +37,9 @@ export function setIsa(name: string): void;
  * dst[i] = cast(src[offset + sum_d idx_d(i) * strides[d]]) where idx(i) walks
  * `shape` in row-major order. dst is contiguous with length prod(shape).
  * src and dst may have different element types (this is also the dtype cast;
- * float -> int32 truncates toward zero like PyTorch). dst must not overlap src.
+ * float -> int32 truncates toward zero like PyTorch; NaN gives 0 and out-of-range values
+ * saturate). dst must not overlap src (RangeError). A transposed pair of inner dims is
+ * copied in tiles.
  */
 export function stridedCopy(src: AnyArray, offset: number, shape: number[], strides: number[], dst: AnyArray): void;
 /** dst[i] = value for every element of dst. */
@@ -88,8 +90,10 @@ export const enum BinaryOp {
  * Broadcasting elementwise op. For every index i of `shape` (row-major):
  *   out[lin(i)] = a[aOffset + i . aStrides] (op) b[bOffset + i . bStrides]
  * Broadcast dims have stride 0. a, b and out have the same type (float or
- * Int32Array; int32 Div truncates, int32 Pow is not allowed). out is contiguous with length prod(shape).
- * out may alias a or b only when that operand is itself contiguous over `shape`.
+ * Int32Array; int32 add/sub/mul wrap, int32 Div truncates and a zero divisor throws RangeError,
+ * int32 Pow throws TypeError). out is contiguous with length prod(shape).
+ * out may alias a or b only when that operand is itself contiguous over `shape` (any other
+ * overlap throws RangeError).
  */
 export function binary(op: BinaryOp, shape: number[], a: AnyArray, aOffset: number, aStrides: number[],
                        b: AnyArray, bOffset: number, bStrides: number[], out: AnyArray): void;
@@ -163,7 +167,8 @@ export const enum PointLoss {
 export function pointLoss(kind: PointLoss, input: FloatArray, target: FloatArray, out: FloatArray): void;
 /**
  * gIn[i] = gOut[i or 0] * d loss / d input at (input[i], target[i]).
- * MSE: 2(x - y); BCE: (x - y) / max((1 - x) x, 1e-12) (PyTorch's eps); BceLogits: sigmoid(x) - y.
+ * MSE: 2(x - y); BCE: (x - y) / max((1 - x) x, eps) with PyTorch's eps = float32(1e-12), also
+ * for Float64Array (so x = 0, y = 1 gives -1.000000004e12 as torch does); BceLogits: sigmoid(x) - y.
  * gOut has length 1 (broadcast) or input.length.
  */
 export function pointLossBackward(kind: PointLoss, input: FloatArray, target: FloatArray, gOut: FloatArray,
@@ -175,13 +180,23 @@ export function pointLossBackward(kind: PointLoss, input: FloatArray, target: Fl
  * reproduces PyTorch's CPU generator: after manualSeed(s), uniform and normal
  * fill tensors with the same values as torch.manual_seed(s); torch.rand / randn /
  * Tensor.uniform_ / normal_ (float32 and float64). The stream does not depend on the thread count.
+ * An unseeded generator starts from libtorch's default seed 67280421310721 (Python's torch seeds
+ * itself randomly at import). seed: an integer in [-2^63, 2^64); negatives wrap as in torch.
  */
 export function manualSeed(seed: number): void;
-/** out[i] ~ U[from, to), drawn in order (PyTorch's uniform_). */
+/** out[i] ~ U[from, to), drawn in order (PyTorch's uniform_, including its FMA rounding). from <= to. */
 export function uniform(out: FloatArray, from: number, to: number): void;
-/** out[i] ~ N(mean, std^2) with PyTorch's normal_ algorithm (Box-Muller over blocks of 16). */
+/**
+ * out[i] ~ N(mean, std^2) with PyTorch's normal_ algorithm for a contiguous tensor: Box-Muller
+ * over blocks of 16 when out.length >= 16 (float32 bit-identical to PyTorch's AVX2 path), else
+ * one normal_distribution<double> sample per element with its cached second sample. std >= 0.
+ */
 export function normal(out: FloatArray, mean: number, std: number): void;
-/** out[i] = from + (random 32/64-bit value mod (to - from)) as PyTorch's random_(from, to). */
+/**
+ * out[i] = from + (random 32/64-bit value mod (to - from)) as PyTorch's random_(from, to).
+ * Integers with from < to; from and to - 1 within +-2^24 (Float32Array), +-2^53 (Float64Array)
+ * or the int32 range, as PyTorch checks.
+ */
 export function randint(out: AnyArray, from: number, to: number): void;
 /** out becomes a random permutation of 0..out.length-1 (PyTorch's randperm for n < 2^24 on CPU). */
 export function randperm(out: Int32Array): void;
@@ -189,7 +204,10 @@ export function randperm(out: Int32Array): void;
 export function bernoulli(out: FloatArray, p: number): void;
 /** The generator's whole state (mt19937 words, position, seed, cached normal). */
 export function getRngState(): Uint8Array;
-/** Restores a state from getRngState(); RangeError if it is not one. */
+/**
+ * Restores a state from getRngState() (2536 bytes: "TLRG", version 1, seed, mt19937 position and
+ * words, cached normals); RangeError if it is not one, and the generator is then unchanged.
+ */
 export function setRngState(state: Uint8Array): void;
 
 // ---------------------------------------------------------------- optim

@@ -335,8 +335,8 @@ export class Tensor {
   var(dim?: number | number[] | null, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
     return R.variance(this, dim, correction, keepdim);
   }
-  std(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
-    return U.sqrt(this.var(dim, opts));
+  std(dim?: number | number[] | null, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
+    return R.std(this, dim, correction, keepdim);
   }
   prod(dim?: number | null, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
   /** max() is the largest element; max(dim) gives { values, indices } along dim. */

@@ -121,10 +121,30 @@ const prodOp = defineOp('prod', {
     return x.dtype === 'int32' ? out.to('int32') : out;
   },
   backward(ctx, g) {
-    // d prod / dx_i = prod / x_i (inputs without zeros; PyTorch's zero handling is not reproduced).
+    // d prod / dx_i = the product of the other elements of x_i's slice: prefix
+    // times suffix products, not prod / x_i, so that zeros in x are handled (PyTorch).
     const [x, r] = ctx.saved;
-    const gk = S.reshape(g, r._shape);
-    return [B.div(B.mul(gk, r), x)];
+    const dims = ctx.dims as number[];
+    const xc = cont(x);
+    const shape = xc._shape;
+    let outer = 1, n = xc.numel(), inner = 1;
+    if (dims.length === 1 && shape.length > 1) {
+      const d = dims[0];
+      outer = numelOf(shape.slice(0, d));
+      n = shape[d];
+      inner = numelOf(shape.slice(d + 1));
+    }
+    const gx = Tensor._empty(shape, xc.dtype);
+    const xs = xc._flat(), gs = cont(S.reshape(g, r._shape))._flat(), out = gx._flat();
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < inner; j++) {
+        const base = o * n * inner + j;
+        let p = 1;
+        for (let k = 0; k < n; k++) { out[base + k * inner] = p; p *= xs[base + k * inner]; }
+        p = gs[o * inner + j];
+        for (let k = n - 1; k >= 0; k--) { out[base + k * inner] *= p; p *= xs[base + k * inner]; }
+      }
+    return [gx];
   },
 });
 
@@ -277,8 +297,32 @@ export function norm(x: Tensor, p = 2, dim: number | number[] | null = null, kee
   if (p === 2) return norm2Op(x, dims, keepdim);
   if (p === 1) return sum(U.abs(x), dims, keepdim);
   if (p === 0) return sum(B.ne(x, 0), dims, keepdim);
-  return U.powScalar(sum(U.powScalar(U.abs(x), p), dims, keepdim), 1 / p);
+  return normRootOp(sum(U.powScalar(U.abs(x), p), dims, keepdim), 1 / p);
 }
+
+/**
+ * v^e for the root that ends a p-norm or std. Its gradient is 0 where v is 0
+ * (a zero vector, a constant input), as PyTorch masks it, rather than
+ * inf * 0 = NaN from the chain rule.
+ */
+function rootOp(name: string) {
+  return defineOp(name, {
+    forward(ctx, v: Tensor, e: number) {
+      const y = U.powScalar(v, e);
+      ctx.save(v, y);
+      ctx.e = e;
+      return y;
+    },
+    backward(ctx, g) {
+      const [v, y] = ctx.saved;
+      // d v^e / dv = e v^(e-1) = e y / v
+      const d = B.div(B.mul(y, ctx.e as number), v);
+      return [B.where(B.eq(v, 0), 0, B.mul(g, d))];
+    },
+  });
+}
+const normRootOp = rootOp('norm');
+const stdRootOp = rootOp('std');
 
 const norm2Op = defineOp('norm', {
   forward(ctx, x: Tensor, dims: number[], keepdim: boolean) {
@@ -303,6 +347,12 @@ export function variance(x: Tensor, dim: number | number[] | null | undefined, c
   const mu = mean(x, dims, true);
   const dev = B.sub(x, mu);
   return B.div(sum(U.square(dev), dims, keepdim), Math.max(n - correction, 0));
+}
+
+/** Standard deviation: sqrt of the variance (correction 1 by default); its gradient is 0 for a constant input. */
+export function std(x: Tensor, dim: number | number[] | null | undefined, correction: number, keepdim: boolean): Tensor {
+  checkTensor('std', 'input', x);
+  return stdRootOp(variance(x, dim, correction, keepdim), 0.5);
 }
 
 /** log(sum(exp(x))) over dim, max-subtracted so that it does not overflow. */

@@ -32,10 +32,13 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   RequireSameDtype(env, op, "param", p, "grad", g);
   RequireSameLength(env, op, "param", p, "grad", g);
   if (momentum != 0) {
-    if (!has_buf) ThrowType(env, "sgdStep: argument 'momentumBuf' must be a Float32Array or Float64Array when momentum != 0, got null");
+    if (!has_buf)
+      ThrowType(env, "sgdStep: argument 'momentumBuf' must be a Float32Array or Float64Array when momentum != 0, "
+                     "got " + Describe(info[2]));
     RequireSameDtype(env, op, "param", p, "momentumBuf", buf);
     RequireSameLength(env, op, "param", p, "momentumBuf", buf);
-    if (Overlap(p, buf) || Overlap(g, buf)) ThrowRange(env, "sgdStep: argument 'momentumBuf' overlaps 'param' or 'grad' in memory");
+    if (Overlap(p, buf) || Overlap(g, buf))
+      ThrowRange(env, "sgdStep: argument 'momentumBuf' overlaps 'param' or 'grad' in memory");
   }
   if (Overlap(p, g)) ThrowRange(env, "sgdStep: arguments 'param' and 'grad' overlap in memory");
   if (p.dtype == Dtype::F32)

@@ -2,6 +2,7 @@
 // The generator is per env (main thread or worker), kept in the env's instance data.
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #include "binding/args.h"
@@ -12,7 +13,17 @@ namespace tl {
 
 namespace {
 
-rng::Generator& Gen(Napi::Env env) { return EnvState<rng::Generator>(env); }
+// TORCHLET_RNG_KERNELS=default reproduces PyTorch's portable kernels
+// (ATEN_CPU_CAPABILITY=default) instead of its AVX2 ones; read per generator.
+struct EnvGenerator {
+  rng::Generator g;
+  EnvGenerator() {
+    const char* v = std::getenv("TORCHLET_RNG_KERNELS");
+    if (v && std::strcmp(v, "default") == 0) g.path = rng::RngPath::Portable;
+  }
+};
+
+rng::Generator& Gen(Napi::Env env) { return EnvState<EnvGenerator>(env).g; }
 
 std::string Num(Napi::Env env, double x) { return Napi::Number::New(env, x).ToString().Utf8Value(); }
 

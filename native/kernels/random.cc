@@ -1,5 +1,14 @@
 #include "kernels/random.h"
 
+// Every fused multiply-add below is an explicit std::fma; the compiler must not
+// fuse anything else (it would on FMA targets), or the Portable flavour and the
+// emulated AVX2 arithmetic would round differently from PyTorch.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -114,7 +123,7 @@ void cephes_sincosf(float x, float* s, float* c) {
   *c = cos_neg ? -cv : cv;
 }
 
-void normal_block16(float* d, float mean, float std) {
+void normal_block16_avx2(float* d, float mean, float std) {
   constexpr float kTwoPi = static_cast<float>(2.0 * 3.14159265358979323846);
   for (int j = 0; j < 8; j++) {
     const float u1 = 1.0f - d[j];  // [0, 1) -> (0, 1] for the log
@@ -127,15 +136,35 @@ void normal_block16(float* d, float mean, float std) {
   }
 }
 
-void normal_block16(double* d, double mean, double std) {
+// PyTorch's portable normal_fill_16 in float: theta is computed in double and
+// rounded, log/cos/sin are the float libm functions, nothing is fused.
+void normal_block16_portable(float* d, float mean, float std) {
+  for (int j = 0; j < 8; j++) {
+    const float u1 = 1.0f - d[j];
+    const float u2 = d[j + 8];
+    const float r = std::sqrt(-2.0f * std::log(u1));
+    const float t = static_cast<float>(2.0 * 3.14159265358979323846 * static_cast<double>(u2));
+    d[j] = r * std::cos(t) * std + mean;
+    d[j + 8] = r * std::sin(t) * std + mean;
+  }
+}
+
+// float64 blocks: the same std::log/cos/sin in both flavours; only the last step's fusion differs.
+void normal_block16(double* d, double mean, double std, bool fused) {
   for (int j = 0; j < 8; j++) {
     const double u1 = 1.0 - d[j];
     const double u2 = d[j + 8];
     const double r = std::sqrt(-2.0 * std::log(u1));
     const double t = 2.0 * 3.14159265358979323846 * u2;
-    d[j] = std::fma(r * std::cos(t), std, mean);
-    d[j + 8] = std::fma(r * std::sin(t), std, mean);
+    const double c = r * std::cos(t), s = r * std::sin(t);
+    d[j] = fused ? std::fma(c, std, mean) : c * std + mean;
+    d[j + 8] = fused ? std::fma(s, std, mean) : s * std + mean;
   }
+}
+
+void normal_block16(float* d, float mean, float std, bool fused) {
+  if (fused) normal_block16_avx2(d, mean, std);
+  else normal_block16_portable(d, mean, std);
 }
 
 template <typename T>
@@ -165,22 +194,29 @@ template <typename T>
 void uniform(Generator& g, size_t n, T* out, double from, double to) {
   const T f = static_cast<T>(from), t = static_cast<T>(to);
   const T range = t - f;
-  for (size_t i = 0; i < n; i++) out[i] = std::fma(uniform01<T>(g), range, f);
+  if (g.path == RngPath::Avx2)
+    for (size_t i = 0; i < n; i++) out[i] = std::fma(uniform01<T>(g), range, f);
+  else
+    for (size_t i = 0; i < n; i++) out[i] = uniform01<T>(g) * range + f;
 }
 
 template <typename T>
 void normal(Generator& g, size_t n, T* out, double mean, double std) {
+  const bool fused = g.path == RngPath::Avx2;
   if (n < 16) {
-    for (size_t i = 0; i < n; i++) out[i] = static_cast<T>(std::fma(normal_sample(g), std, mean));
+    for (size_t i = 0; i < n; i++) {
+      const double v = normal_sample(g);
+      out[i] = static_cast<T>(fused ? std::fma(v, std, mean) : v * std + mean);
+    }
     return;
   }
   const T m = static_cast<T>(mean), s = static_cast<T>(std);
   for (size_t i = 0; i < n; i++) out[i] = uniform01<T>(g);
-  for (size_t i = 0; i + 16 <= n; i += 16) normal_block16(out + i, m, s);
+  for (size_t i = 0; i + 16 <= n; i += 16) normal_block16(out + i, m, s, fused);
   if (n % 16 != 0) {
     T* tail = out + n - 16;
     for (int i = 0; i < 16; i++) tail[i] = uniform01<T>(g);
-    normal_block16(tail, m, s);
+    normal_block16(tail, m, s, fused);
   }
 }
 

@@ -37,6 +37,15 @@
 //   larger n: inside-out Fisher-Yates with random64() % (i+1) (PyTorch's choice).
 // bernoulli<T>(g, n, out, p)               bernoulli_(p) (non-MKL build):
 //   out = (double uniform < p) ? 1 : 0, two 32-bit draws per element.
+// Two flavours of PyTorch (Generator::path): PyTorch 1.13 compiles these
+// kernels per CPU capability, and its default x86-64 choice, AVX2, rounds
+// differently from its portable build (ATEN_CPU_CAPABILITY=default, or a CPU
+// without AVX2). Both are reproduced bit for bit on glibc/x86-64:
+//   Avx2 (default):  the formulas above (FMAs, avx_mathfun for float32 n >= 16).
+//   Portable:        no FMAs (x*(to-from)+from, v*std+mean, r*cos(t)*std+mean each
+//                    rounded), and float32 n >= 16 uses float std::log/cos/sin with
+//                    t = float(2 pi (double)u2) (PyTorch's normal_fill_16).
+//   The binding picks the flavour per generator from TORCHLET_RNG_KERNELS=avx2|default.
 // State (get/setRngState): kStateBytes bytes, little-endian:
 //   [0,4) "TLRG"  [4,8) version 1  [8,16) seed  [16,20) mt index (0..624)
 //   [20,24) flags (bit 0 float cache valid, bit 1 double cache valid)
@@ -52,7 +61,10 @@ constexpr int kMtN = 624;
 constexpr size_t kStateBytes = 40 + 4 * kMtN;
 constexpr uint32_t kStateVersion = 1;
 
+enum class RngPath { Avx2 = 0, Portable = 1 };
+
 struct Generator {
+  RngPath path = RngPath::Avx2;  // which PyTorch build to reproduce (not part of the state)
   uint64_t seed = 0;
   uint32_t mt[kMtN];
   uint32_t index = kMtN;  // next word to temper; kMtN means "twist first"

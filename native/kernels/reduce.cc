@@ -13,11 +13,11 @@ constexpr int64_t kBlock = 256;   // columns accumulated at once when inner > 1
 // Functors, not function pointers, so each instantiation inlines its compare.
 struct PickMax {
   template <typename T>
-  T operator()(T m, T v) const { return (v > m || v != v) ? v : m; }  // NaN sticks
+  T operator()(T m, T v) const { return ((v > m) | (v != v)) ? v : m; }  // NaN sticks; | keeps it branch-free
 };
 struct PickMin {
   template <typename T>
-  T operator()(T m, T v) const { return (v < m || v != v) ? v : m; }
+  T operator()(T m, T v) const { return ((v < m) | (v != v)) ? v : m; }
 };
 
 template <typename T>
@@ -44,20 +44,24 @@ double prod_row(int64_t n, const T* __restrict x) {
   return p;
 }
 
+// Max/min of a row: 32 running lanes (an inner loop long enough for the loop
+// vectoriser, unlike 8), folded at the end. max/min are exact, so the lane
+// order cannot change the result (a NaN anywhere still wins).
 template <typename T, typename Pick>
 T extreme_row(int64_t n, const T* __restrict x, Pick pick) {
-  if (n < kLanes) {
+  constexpr int64_t W = 32;
+  if (n < W) {
     T m = x[0];
     for (int64_t i = 1; i < n; i++) m = pick(m, x[i]);
     return m;
   }
-  T acc[kLanes];
-  for (int64_t l = 0; l < kLanes; l++) acc[l] = x[l];
-  int64_t i = kLanes;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int64_t l = 0; l < kLanes; l++) acc[l] = pick(acc[l], x[i + l]);
+  T acc[W];
+  for (int64_t l = 0; l < W; l++) acc[l] = x[l];
+  int64_t i = W;
+  for (; i + W <= n; i += W)
+    for (int64_t l = 0; l < W; l++) acc[l] = pick(acc[l], x[i + l]);
   T m = acc[0];
-  for (int64_t l = 1; l < kLanes; l++) m = pick(m, acc[l]);
+  for (int64_t l = 1; l < W; l++) m = pick(m, acc[l]);
   for (; i < n; i++) m = pick(m, x[i]);
   return m;
 }

@@ -6,8 +6,9 @@
 //   Sum, Mean and Prod accumulate in double. Max/Min propagate NaN (any NaN
 //   in the slice gives NaN). n == 0: Sum 0, Prod 1, Mean NaN, Max/Min NaN
 //   (the binding rejects that case, as PyTorch does).
-//   inner == 1 reduces contiguous rows with 8 independent accumulators (so the
-//   compiler can vectorise without reassociating one sum); inner > 1 walks k
+//   inner == 1 reduces contiguous rows with 8 independent double accumulators
+//   for Sum/Mean/Prod (so the compiler can vectorise without reassociating one
+//   sum) and 32 running lanes for Max/Min; inner > 1 walks k
 //   in the outer loop and accumulates blocks of up to 256 columns in a stack
 //   buffer, so the innermost loop is unit-stride.
 // arg_reduce<T>(is_max, outer, n, inner, x, values, indices):

@@ -99,6 +99,7 @@ const checks: Check[] = [
   ['mean (dims)', (x) => x.mean([0, 2]), () => [r([2, 3, 2])]],
   ['prod', (x) => x.prod(1), () => [r([2, 3], { away: 0.3 })]],
   ['prod (all)', (x) => x.prod(), () => [r([2, 3], { away: 0.3 })]],
+  ['prod (a zero in a row)', (x) => x.prod(1), () => [torch.tensor([[0, 0.5, -1.5], [2, 0.7, 0.3]], { dtype: 'float64', requiresGrad: true })]],
   ['max (all)', (x) => x.max(), () => [r([2, 3])]],
   ['min (all)', (x) => x.min(), () => [r([2, 3])]],
   ['max (dim)', (x) => x.max(1).values, () => [r([3, 4])]],

@@ -52,6 +52,19 @@ describe('stridedCopy', () => {
     });
   }
 
+  test.each([
+    ['batched transpose, tails in both dims', 0, [3, 37, 45], [1665, 1, 37]],
+    ['transpose with offset and padded rows', 5, [70, 33], [1, 80]],
+    ['transpose with a cast to int32', 0, [40, 40], [1, 40]],
+  ] as const)('tiled transpose path: %s', (name, off, shape, strides) => {
+    const src = new Float64Array(seq(6000, -50, 50, 4));
+    const n = shape.reduce((a, b) => a * b, 1);
+    const dst = name.includes('int32') ? new Int32Array(n) : new Float32Array(n);
+    native.stridedCopy(src, off, [...shape], [...strides], dst);
+    const ref = gather(src, off, [...shape], [...strides]);
+    expect(Array.from(dst)).toEqual(ref.map(name.includes('int32') ? (v: number) => Math.trunc(v) | 0 : Math.fround));
+  });
+
   test('an empty dimension copies nothing and accepts any offset/strides', () => {
     const dst = new Float32Array(0);
     native.stridedCopy(new Float32Array(2), 1, [3, 0, 4], [1000, 1, 1000], dst);

@@ -53,7 +53,9 @@ describe('unary', () => {
         const x = new T(seq(n, c.lo ?? -3, c.hi ?? 3, n + 1));
         const out = new T(n);
         native.unary(c.op, x, out, a, b);
-        const ref = Array.from(x, (v) => c.f(v, Math.fround(a) === a || T === Float64Array ? a : a, b));
+        // The kernel rounds alpha/beta to the array type first, as PyTorch's float kernels do.
+        const aT = T === Float32Array ? Math.fround(a) : a, bT = T === Float32Array ? Math.fround(b) : b;
+        const ref = Array.from(x, (v) => c.f(v, aT, bT));
         expectClose(out, T === Float32Array ? ref.map(Math.fround) : ref, rtol(T), rtol(T));
       });
       test(`${tname} ${c.name} backward matches the analytic derivative and finite differences`, () => {

@@ -35,8 +35,9 @@ test.each(fns.map(([n]) => n))('%s survives 400 calls with garbage arguments', (
     try {
       fn(...args);
     } catch (e) {
-      expect(e).toBeInstanceOf(Error);
-      expect(String((e as Error).message)).toMatch(new RegExp(`^${name}: |^\\w+: `));
+      // Errors from the addon come from Node's own realm, not jest's sandbox: check by name.
+      expect(['TypeError', 'RangeError', 'Error']).toContain((e as Error).name);
+      expect(String((e as Error).message)).toMatch(new RegExp(`^${name}: `));
     }
   }
   native.setIsa(best);

@@ -7,9 +7,13 @@ import { expectThrow } from './util';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const fixture = require('../fixtures/random.json') as {
   torch: string; cpu_capability: string;
-  cases: { name: string; seed: number; dtype: 'float32' | 'float64' | 'int32'; op: string; n: number; a?: number; b?: number;
-    bits?: string[]; values?: number[] }[];
+  cases: Case[];
+  portable: Case[];  // PyTorch run with ATEN_CPU_CAPABILITY=default
 };
+interface Case {
+  name: string; seed: number; dtype: 'float32' | 'float64' | 'int32'; op: string; n: number; a?: number; b?: number;
+  bits?: string[]; values?: number[];
+}
 
 function fromBits(dtype: string, bits: string[]): Float32Array | Float64Array {
   const size = dtype === 'float32' ? 4 : 8;
@@ -255,6 +259,46 @@ describe('one generator per JS thread', () => {
     native.uniform(again, 0, 1);
     expect(again).toEqual(main);
   });
+  test("TORCHLET_RNG_KERNELS=default reproduces PyTorch's portable kernels (ATEN_CPU_CAPABILITY=default)", async () => {
+    // The flavour is read when a generator is created, i.e. per worker: set it, start one, restore.
+    const before = process.env.TORCHLET_RNG_KERNELS;
+    process.env.TORCHLET_RNG_KERNELS = 'default';
+    let got: number[][];
+    try {
+      got = await new Promise<number[][]>((resolve, reject) => {
+        const w = new Worker(`const { parentPort, workerData } = require('worker_threads');
+          const n = require(workerData.addon);
+          parentPort.postMessage(workerData.cases.map((c) => {
+            n.manualSeed(c.seed);
+            if (c.op === 'normal-split') {
+              const a = new Float64Array(3), b = new Float64Array(2);
+              n.normal(a, 0, 1); n.normal(b, 0, 1);
+              return [...a, ...b];
+            }
+            const out = c.dtype === 'float32' ? new Float32Array(c.n) : new Float64Array(c.n);
+            if (c.op === 'uniform') n.uniform(out, c.a, c.b); else n.normal(out, c.a, c.b);
+            return Array.from(out);
+          }));`, { eval: true, workerData: { addon, cases: fixture.portable } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    } finally {
+      if (before === undefined) delete process.env.TORCHLET_RNG_KERNELS;
+      else process.env.TORCHLET_RNG_KERNELS = before;
+    }
+    expect(fixture.portable.length).toBeGreaterThan(20);
+    fixture.portable.forEach((c, i) => {
+      const T = c.dtype === 'float32' ? Float32Array : Float64Array;
+      expect([c.name, new T(got[i])]).toEqual([c.name, fromBits(c.dtype, c.bits!)]);
+    });
+    // ... and they do differ from the AVX2 flavour somewhere (else this test would prove nothing).
+    const differs = fixture.portable.some((c) => {
+      const avx = fixture.cases.find((k) => k.name === c.name && k.seed === c.seed);
+      return avx && avx.bits!.some((h, j) => h !== c.bits![j]);
+    });
+    expect(differs).toBe(true);
+  });
+
   test('workers seeded alike draw alike, independently of each other', async () => {
     const code = 'n.manualSeed(4); const a = new Float64Array(20); n.normal(a, 0, 1); parentPort.postMessage(Array.from(a));';
     const [a, b] = await Promise.all([runWorker(code), runWorker(code)]);

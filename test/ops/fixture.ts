@@ -161,17 +161,27 @@ export function runCase(c: FxCase, ops: Record<string, OpFn>): void {
   });
 }
 
-/** One jest test per fixture case of the family, and a check that every op has a dispatch entry. */
+/**
+ * One jest test per fixture case of the family, for every instruction set the
+ * CPU can run (the kernels behind the ops are per-ISA), and a check that every
+ * op has a dispatch entry.
+ */
 export function runFamily(family: string, ops: Record<string, OpFn>): void {
   const cs = cases(family);
   test('every op in the fixture has a dispatch entry', () => {
     const missing = [...new Set(cs.map((c) => c.op))].filter((op) => !ops[op]);
     expect(missing).toEqual([]);
   });
-  test.each(cs.map((c) => [`${c.id} ${JSON.stringify(c.args)} ${c.inputs.map((x) => `${x.dtype}[${x.shape}]`).join(' ')}`, c] as const))(
-    '%s matches PyTorch',
-    (_name, c) => runCase(c, ops),
-  );
+  const initial = torch.backend.activeIsa();
+  describe.each(torch.backend.availableIsas())('isa %s', (isa) => {
+    beforeAll(() => torch.backend.setIsa(isa));
+    // Leave the addon as we found it: it is shared by the test files of this jest worker.
+    afterAll(() => torch.backend.setIsa(initial));
+    test.each(cs.map((c) => [`${c.id} ${JSON.stringify(c.args)} ${c.inputs.map((x) => `${x.dtype}[${x.shape}]`).join(' ')}`, c] as const))(
+      '%s matches PyTorch',
+      (_name, c) => runCase(c, ops),
+    );
+  });
 }
 
 /** Elementwise closeness of nested arrays / numbers (relative tolerance, for hand-written checks). */

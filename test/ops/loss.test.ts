@@ -12,7 +12,7 @@ import { OpFn, runFamily } from './fixture';
 const F = torch.nn.functional;
 
 const ops: Record<string, OpFn> = {
-  crossEntropy: ([x, t], a) => F.crossEntropy(x, t, { reduction: a.reduction ?? 'mean' }),
+  crossEntropy: ([x, t], a) => F.crossEntropy(a.preT ? x.t() : x, t, { reduction: a.reduction ?? 'mean' }),
   mseLoss: ([x, y], a) => F.mseLoss(x, y, { reduction: a.reduction ?? 'mean' }),
   binaryCrossEntropy: ([x, y], a) => F.binaryCrossEntropy(x, y, { reduction: a.reduction ?? 'mean' }),
   binaryCrossEntropyWithLogits: ([x, y], a) => F.binaryCrossEntropyWithLogits(x, y, { reduction: a.reduction ?? 'mean' }),

@@ -15,7 +15,7 @@ const ops: Record<string, OpFn> = {
   mm: ([a, b]) => torch.mm(a, b),
   bmm: ([a, b]) => torch.bmm(a, b),
   dot: ([a, b]) => torch.dot(a, b),
-  linear: ([x, w, b]) => F.linear(x, w, b ?? null),
+  linear: ([x, w, b], args) => F.linear(args.preT ? x.t() : x, w, b ?? null),
 };
 
 describe('matrix products match PyTorch', () => runFamily('matmul', ops));

@@ -10,6 +10,7 @@ import { expectAllClose, OpFn, runFamily } from './fixture';
 const ops: Record<string, OpFn> = {
   softmax: ([x], a) => x.softmax(a.dim),
   logSoftmax: ([x], a) => x.logSoftmax(a.dim),
+  softmaxT: ([x], a) => x.t().softmax(a.dim),
 };
 
 describe('softmax and logSoftmax match PyTorch', () => runFamily('softmax', ops));

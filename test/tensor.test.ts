@@ -1,0 +1,49 @@
+/**
+ * torch.tensor from nested arrays (lib/tensor.ts): shapes, dtypes, NaN and
+ * infinities allowed, and the errors for ragged or non-numeric input.
+ */
+import * as torch from '../lib';
+
+describe('torch.tensor from nested arrays', () => {
+  test('shape and values, row-major', () => {
+    const t = torch.tensor([[[1, 2]], [[3, 4]]]);
+    expect(t.shape).toEqual([2, 1, 2]);
+    expect(t.dtype).toBe('float32');
+    expect(Array.from(t.data)).toEqual([1, 2, 3, 4]);
+    expect(torch.tensor(5).shape).toEqual([]);
+    expect(torch.tensor([]).shape).toEqual([0]);
+    expect(torch.tensor([[], []]).shape).toEqual([2, 0]);
+    expect(torch.tensor([true, false]).toArray()).toEqual([1, 0]);
+    expect(torch.tensor([1.5, -2], { dtype: 'float64' }).dtype).toBe('float64');
+    expect(torch.tensor([1, 2], { dtype: 'int32' }).data).toBeInstanceOf(Int32Array);
+  });
+
+  test('NaN and infinities are allowed', () => {
+    const t = torch.tensor([[NaN, Infinity], [-Infinity, 0]], { dtype: 'float64' });
+    const d = Array.from(t.data);
+    expect(d[0]).toBeNaN();
+    expect(d.slice(1)).toEqual([Infinity, -Infinity, 0]);
+    expect(torch.tensor(NaN).item()).toBeNaN();
+  });
+
+  test('ragged arrays: the message names the op and where the nesting breaks', () => {
+    expect(() => torch.tensor([[1, 2], [3]])).toThrow(RangeError);
+    expect(() => torch.tensor([[1, 2], [3]])).toThrow(/^tensor: ragged nested array: element at \[1\] has length 1, expected 2$/);
+    expect(() => torch.tensor([[1, 2], 3] as any)).toThrow(
+      /^tensor: ragged nested array: element at \[1\] is a number where an array of length 2 was expected$/,
+    );
+    expect(() => torch.tensor([1, [2, 3]] as any)).toThrow(
+      /^tensor: ragged nested array: element at \[1\] is an array where a number was expected \(shape so far \[2\]\)$/,
+    );
+    expect(() => torch.tensor([[[1], [2]], [[3], [4, 5]]])).toThrow(
+      /^tensor: ragged nested array: element at \[1\]\[1\] has length 2, expected 1$/,
+    );
+  });
+
+  test('non-numeric elements name their position and type', () => {
+    expect(() => torch.tensor([1, 'a'] as any)).toThrow(TypeError);
+    expect(() => torch.tensor([1, 'a'] as any)).toThrow(/^tensor: element at \[1\] must be a number, got string$/);
+    expect(() => torch.tensor([[1, null]] as any)).toThrow(/^tensor: element at \[0\]\[1\] must be a number, got null$/);
+    expect(() => torch.tensor([1], { dtype: 'float16' as any })).toThrow(/^tensor: unknown dtype "float16"; expected 'float32', 'float64' or 'int32'$/);
+  });
+});
