@@ -63,11 +63,13 @@ function kaimingStd(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_re
 
 /** U(-bound, bound) with bound = gain * sqrt(3 / fan) (He et al.). */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  if (t.numel() === 0) return t; // PyTorch: "Initializing zero-element tensors is a no-op"
   const bound = Math.sqrt(3.0) * kaimingStd(t, opts);
   return uniform_(t, -bound, bound);
 }
 /** N(0, std^2) with std = gain / sqrt(fan). */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  if (t.numel() === 0) return t;
   return normal_(t, 0, kaimingStd(t, opts));
 }
 /** U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio). */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { native } from '../../lib/native';
@@ -259,33 +260,27 @@ describe('one generator per JS thread', () => {
     native.uniform(again, 0, 1);
     expect(again).toEqual(main);
   });
-  test("TORCHLET_RNG_KERNELS=default reproduces PyTorch's portable kernels (ATEN_CPU_CAPABILITY=default)", async () => {
-    // The flavour is read when a generator is created, i.e. per worker: set it, start one, restore.
-    const before = process.env.TORCHLET_RNG_KERNELS;
-    process.env.TORCHLET_RNG_KERNELS = 'default';
-    let got: number[][];
-    try {
-      got = await new Promise<number[][]>((resolve, reject) => {
-        const w = new Worker(`const { parentPort, workerData } = require('worker_threads');
-          const n = require(workerData.addon);
-          parentPort.postMessage(workerData.cases.map((c) => {
-            n.manualSeed(c.seed);
-            if (c.op === 'normal-split') {
-              const a = new Float64Array(3), b = new Float64Array(2);
-              n.normal(a, 0, 1); n.normal(b, 0, 1);
-              return [...a, ...b];
-            }
-            const out = c.dtype === 'float32' ? new Float32Array(c.n) : new Float64Array(c.n);
-            if (c.op === 'uniform') n.uniform(out, c.a, c.b); else n.normal(out, c.a, c.b);
-            return Array.from(out);
-          }));`, { eval: true, workerData: { addon, cases: fixture.portable } });
-        w.once('message', resolve);
-        w.once('error', reject);
-      });
-    } finally {
-      if (before === undefined) delete process.env.TORCHLET_RNG_KERNELS;
-      else process.env.TORCHLET_RNG_KERNELS = before;
-    }
+  test("TORCHLET_RNG_KERNELS=default reproduces PyTorch's portable kernels (ATEN_CPU_CAPABILITY=default)", () => {
+    // The flavour is read from the process environment (getenv) when a generator is created. jest
+    // gives each test file a copy of process.env that never reaches getenv, so run a child process.
+    const code = `const n = require(process.argv[1]);
+      const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      process.stdout.write(JSON.stringify(cases.map((c) => {
+        n.manualSeed(c.seed);
+        if (c.op === 'normal-split') {
+          const a = new Float64Array(3), b = new Float64Array(2);
+          n.normal(a, 0, 1); n.normal(b, 0, 1);
+          return [...a, ...b];
+        }
+        const out = c.dtype === 'float32' ? new Float32Array(c.n) : new Float64Array(c.n);
+        if (c.op === 'uniform') n.uniform(out, c.a, c.b); else n.normal(out, c.a, c.b);
+        return Array.from(out);
+      })));`;
+    const got = JSON.parse(execFileSync(process.execPath, ['-e', code, addon], {
+      input: JSON.stringify(fixture.portable),
+      env: { ...process.env, TORCHLET_RNG_KERNELS: 'default' },
+      encoding: 'utf8',
+    })) as number[][];
     expect(fixture.portable.length).toBeGreaterThan(20);
     fixture.portable.forEach((c, i) => {
       const T = c.dtype === 'float32' ? Float32Array : Float64Array;
