@@ -3,7 +3,6 @@
  * aligned Storage, with autograd bookkeeping. Math lives in lib/ops; the
  * methods here are thin forwards so that `x.add(y)` reads like PyTorch.
  */
-import { inspect } from 'util';
 import { checkDtype, DType, dtypeOfArray, isFloat, torchName, TypedArray } from './dtype';
 import { formatTensor } from './format';
 import { Storage, zeroStorage } from './memory';
@@ -191,7 +190,8 @@ export class Tensor {
     else if (this._requiresGrad) suffixes.push('requires_grad=True');
     return formatTensor(this.data, this._shape, this.dtype, suffixes);
   }
-  [inspect.custom](): string {
+  /** util.inspect / console.log show the repr (Node's well-known inspect symbol). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
 
@@ -511,8 +511,16 @@ export function fullLike(t: Tensor, value: number, opts?: TensorOptions): Tensor
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
 /** Values start, start+step, ... below end (arange(end) starts at 0). */
-export function arange(start: number, end?: number, step = 1, opts?: TensorOptions): Tensor {
-  if (end === undefined) { end = start; start = 0; }
+/** Values start, start + step, ... below end (arange(end) starts at 0). Shape: (ceil((end - start) / step)). */
+export function arange(end: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, end?: number, step?: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, endOrOpts?: number | TensorOptions, step = 1, opts?: TensorOptions): Tensor {
+  let end: number;
+  if (endOrOpts === undefined || (typeof endOrOpts === 'object' && endOrOpts !== null)) {
+    opts = endOrOpts ?? opts;
+    end = start;
+    start = 0;
+  } else end = endOrOpts;
   if (!Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step) || step === 0)
     throw new RangeError(`arange: start, end and step must be finite and step non-zero; got ${start}, ${end}, ${step}`);
   if ((end - start) / step < 0)

@@ -47,3 +47,26 @@ describe('torch.tensor from nested arrays', () => {
     expect(() => torch.tensor([1], { dtype: 'float16' as any })).toThrow(/^tensor: unknown dtype "float16"; expected 'float32', 'float64' or 'int32'$/);
   });
 });
+
+describe('creation functions', () => {
+  test('zeros, ones, full, eye, linspace: shapes, values and dtypes', () => {
+    expect(torch.zeros([2, 3]).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(torch.ones([2], { dtype: 'int32' }).data).toBeInstanceOf(Int32Array);
+    expect(torch.full([2, 2], 7).toArray()).toEqual([[7, 7], [7, 7]]);
+    expect(torch.eye(3).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(torch.linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(torch.zeros([0, 4]).shape).toEqual([0, 4]);
+  });
+
+  test('arange(end), arange(end, opts) and arange(start, end, step, opts), as torch.arange', () => {
+    expect(torch.arange(4).toArray()).toEqual([0, 1, 2, 3]);
+    const i = torch.arange(5, { dtype: 'int32' });
+    expect(i.dtype).toBe('int32');
+    expect(i.toArray()).toEqual([0, 1, 2, 3, 4]);
+    expect(torch.arange(1, 2, 0.25).toArray()).toEqual([1, 1.25, 1.5, 1.75]);
+    expect(torch.arange(5, 0, -2, { dtype: 'float64' }).toArray()).toEqual([5, 3, 1]);
+    expect(torch.arange(0).shape).toEqual([0]);
+    expect(() => torch.arange(0, 5, 0)).toThrow(/^arange: /);
+    expect(() => torch.arange(5, 0, 1)).toThrow(/^arange: upper bound and larger bound inconsistent with step sign/);
+  });
+});

@@ -11,14 +11,21 @@ import { Tensor, tensor } from '../tensor';
 import { stack } from '../ops/shape';
 import { Dataset, TensorDataset } from './dataset';
 
-export interface DataLoaderOptions<T> {
+/** The batch that defaultCollate makes of samples of type T: tensors and numbers stack into a Tensor, tuples field by field. */
+export type Collated<T> = T extends Tensor | number
+  ? Tensor
+  : T extends readonly unknown[]
+    ? { -readonly [K in keyof T]: Collated<T[K]> }
+    : unknown;
+
+export interface DataLoaderOptions<T, B = Collated<T>> {
   batchSize?: number;
   shuffle?: boolean;
   dropLast?: boolean;
   /** Seed of the loader's own shuffling stream. */
   seed?: number;
   /** Turns a list of samples into a batch (default: stack each tensor field). */
-  collate?: (samples: T[]) => unknown;
+  collate?: (samples: T[]) => B;
 }
 
 /** SplitMix64-based generator for the loader's own stream (32-bit outputs). */
@@ -45,15 +52,15 @@ export function defaultCollate(samples: unknown[]): unknown {
   throw new TypeError(`DataLoader: defaultCollate cannot batch items of type ${typeof first}; pass a collate function`);
 }
 
-export class DataLoader<T = Tensor[]> implements Iterable<any> {
+export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
   readonly dataset: Dataset<T>;
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
-  private readonly collate: ((samples: T[]) => unknown) | null;
+  private readonly collate: ((samples: T[]) => B) | null;
   private readonly rng: SplitMix | null;
 
-  constructor(dataset: Dataset<T>, { batchSize = 1, shuffle = false, dropLast = false, seed, collate }: DataLoaderOptions<T> = {}) {
+  constructor(dataset: Dataset<T>, { batchSize = 1, shuffle = false, dropLast = false, seed, collate }: DataLoaderOptions<T, B> = {}) {
     if (!dataset || typeof (dataset as Dataset<T>).getItem !== 'function')
       throw new TypeError('DataLoader: dataset must be a Dataset (with length and getItem)');
     if (!Number.isInteger(batchSize) || batchSize <= 0)
@@ -95,7 +102,7 @@ export class DataLoader<T = Tensor[]> implements Iterable<any> {
     return idx;
   }
 
-  *[Symbol.iterator](): Iterator<any> {
+  *[Symbol.iterator](): Iterator<B> {
     const order = this.order();
     const n = order.length;
     const fast = this.collate === null && this.dataset instanceof TensorDataset;
@@ -103,11 +110,11 @@ export class DataLoader<T = Tensor[]> implements Iterable<any> {
       const end = Math.min(start + this.batchSize, n);
       if (this.dropLast && end - start < this.batchSize) break;
       const ids = order.subarray(start, end);
-      if (fast) yield (this.dataset as unknown as TensorDataset).getBatch(ids);
+      if (fast) yield (this.dataset as unknown as TensorDataset).getBatch(ids) as B;
       else {
         const samples: T[] = [];
         for (const i of ids) samples.push(this.dataset.getItem(i));
-        yield this.collate ? this.collate(samples) : defaultCollate(samples);
+        yield this.collate ? this.collate(samples) : (defaultCollate(samples) as B);
       }
     }
   }

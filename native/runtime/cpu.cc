@@ -47,7 +47,12 @@ std::atomic<int>& active() {
     Isa isa = detected_isa();
     const char* env = std::getenv("TORCHLET_ISA");
     Isa forced;
-    if (env && *env && parse_isa(env, &forced) && forced < isa) isa = forced;
+    if (env && *env) {
+      if (!parse_isa(env, &forced))
+        std::fprintf(stderr, "torchlet: ignoring TORCHLET_ISA=%s (expected scalar, avx2 or avx512)\n", env);
+      else if (forced < isa)
+        isa = forced;
+    }
     const char* dbg = std::getenv("TORCHLET_ISA_DEBUG");
     if (dbg && *dbg && std::strcmp(dbg, "0") != 0)
       std::fprintf(stderr, "torchlet: detected %s, using %s\n", isa_name(detected_isa()), isa_name(isa));
