@@ -40,6 +40,11 @@ export class Storage {
   data: TypedArray;
   readonly dtype: DType;
   readonly bytes: number;
+  /**
+   * Bumped by every in-place write (PyTorch's version counter): backward checks
+   * that the tensors an op saved were not modified since.
+   */
+  version = 0;
   private buffer: ArrayBuffer | null;
   private readonly token: object;
 
@@ -54,7 +59,11 @@ export class Storage {
       cachedBytes -= buf.byteLength;
       cacheHits++;
     } else {
-      buf = new ArrayBuffer(bytes + 64);
+      try {
+        buf = new ArrayBuffer(bytes + 64);
+      } catch (e) {
+        throw new RangeError(`cannot allocate a ${dtype} tensor of ${numel} elements (${bytes} bytes): ${(e as Error).message}`);
+      }
     }
     this.buffer = buf;
     const off = native.alignedOffset(buf);
@@ -121,6 +130,7 @@ export function emptyCache(): void {
 
 /** Sets the most bytes the allocator keeps cached (default 256 MiB). */
 export function setCacheLimit(bytes: number): void {
+  if (typeof bytes !== 'number') throw new TypeError(`setCacheLimit: limit must be a number of bytes, got ${typeof bytes}`);
   if (!(bytes >= 0)) throw new RangeError(`setCacheLimit: limit must be >= 0 bytes, got ${bytes}`);
   cacheLimit = bytes;
   if (cachedBytes > cacheLimit) emptyCache();

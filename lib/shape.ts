@@ -27,8 +27,14 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Normalises a possibly negative dim index for a tensor of rank `ndim`. */
-export function normDim(op: string, dim: number, ndim: number): number {
+/**
+ * Normalises a possibly negative dim index for a tensor of rank `ndim`. A 0-d
+ * tensor accepts dim 0 or -1 where PyTorch wraps scalars (reductions, softmax,
+ * transpose); ops that index into a dim pass wrapScalar = false.
+ */
+export function normDim(op: string, dim: number, ndim: number, wrapScalar = true): number {
+  if (ndim === 0 && !wrapScalar)
+    throw new RangeError(`${op}: dimension specified as ${dim} but the tensor has no dimensions (it is 0-d)`);
   const lo = -Math.max(ndim, 1), hi = Math.max(ndim, 1) - 1;
   if (!Number.isInteger(dim) || dim < lo || dim > hi)
     throw new RangeError(`${op}: dimension ${dim} out of range for a tensor of ${ndim} dims (expected in [${lo}, ${hi}])`);
@@ -67,6 +73,6 @@ export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of sizes, got ${typeof shape}`);
   for (const s of shape)
     if (!Number.isInteger(s) || s < 0)
-      throw new RangeError(`${op}: shape ${JSON.stringify(shape)} must hold non-negative integers`);
+      throw new RangeError(`${op}: shape [${shape.map((v) => (typeof v === 'number' ? String(v) : typeof v)).join(', ')}] must hold non-negative integers`);
   return shape.slice();
 }

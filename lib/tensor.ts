@@ -18,6 +18,9 @@ import * as M from './ops/matmul';
 import * as SM from './ops/softmax';
 import { runBackward } from './autograd/engine';
 
+/** Most dims a tensor may have (the native strided kernels' limit). */
+export const MAX_DIMS = 16;
+
 export type NestedArray = number | boolean | NestedArray[];
 export interface TensorOptions {
   dtype?: DType;
@@ -42,6 +45,8 @@ export class Tensor {
 
   /** @internal Use the creation functions (tensor, zeros, ...) instead. */
   constructor(storage: Storage, shape: number[], strides: number[], offset: number) {
+    if (shape.length > MAX_DIMS)
+      throw new RangeError(`tensor: at most ${MAX_DIMS} dims are supported, got ${shape.length} (shape ${fmtShape(shape)})`);
     this._storage = storage;
     this._shape = shape;
     this._strides = strides;
@@ -75,13 +80,13 @@ export class Tensor {
   size(dim: number): number;
   size(dim?: number): number[] | number {
     if (dim === undefined) return this.shape;
-    return this._shape[normDim('size', dim, this._shape.length)];
+    return this._shape[normDim('size', dim, this._shape.length, false)];
   }
   stride(): number[];
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
     if (dim === undefined) return this._strides.slice();
-    return this._strides[normDim('stride', dim, this._shape.length)];
+    return this._strides[normDim('stride', dim, this._shape.length, false)];
   }
   storageOffset(): number {
     return this._offset;
@@ -215,19 +220,44 @@ export class Tensor {
   }
 
   // ------------------------------------------------------------------ in place (never recorded)
-  /** @internal Throws if an in-place op would corrupt the graph. */
-  _checkInplace(op: string): void {
+  /**
+   * @internal Throws if an in-place op would corrupt the graph, or write one
+   * memory location through several elements (an expanded view), unless
+   * `overlapOk` (fill_). Bumps the storage's version.
+   */
+  _checkInplace(op: string, overlapOk = false): void {
     this._live(op);
     if (isGradEnabled() && this._requiresGrad && this.isLeaf)
       throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; wrap it in noGrad()`);
     if (isGradEnabled() && this.gradFn)
       throw new Error(`${op}: in-place operations on tensors that are part of a graph are not supported; use the out-of-place op`);
+    if (!overlapOk && this._selfOverlaps())
+      throw new Error(
+        `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location ` +
+          `(shape ${fmtShape(this._shape)}, strides ${fmtShape(this._strides)}). Please clone() the tensor before performing the operation.`,
+      );
+    this._storage.version++;
   }
-  /** Fills with a value in place. */
+  /** @internal True when a dim of size > 1 has stride 0 (PyTorch's has_internal_overlap). */
+  _selfOverlaps(): boolean {
+    for (let d = 0; d < this._shape.length; d++) if (this._strides[d] === 0 && this._shape[d] > 1) return true;
+    return false;
+  }
+  /** @internal Marks an in-place write done outside the in-place methods (optimizer steps). */
+  _bumpVersion(): void {
+    this._storage.version++;
+  }
+  /** Fills with a value in place (int32 tensors truncate the value toward zero, as PyTorch). */
   fill_(value: number): this {
-    this._checkInplace('fill_');
+    this._checkInplace('fill_', true);
+    if (typeof value !== 'number') throw new TypeError(`fill_: value must be a number, got ${value === null ? 'null' : typeof value}`);
+    if (this.dtype === 'int32') value = toInt32('fill_', value);
     if (this.isContiguous()) native.fill(this._flat(), value);
-    else this.copy_(full(this._shape, value, { dtype: this.dtype }));
+    else {
+      // An expanded view: fill each memory location once (stride-0 dims collapse to size 1).
+      const shape = this._shape.map((s, d) => (this._strides[d] === 0 ? 1 : s));
+      S.assignInto(new Tensor(this._storage, shape, this._strides.slice(), this._offset), full(shape, value, { dtype: this.dtype }));
+    }
     return this;
   }
   zero_(): this {
@@ -402,6 +432,17 @@ export class Tensor {
   int(): Tensor { return this.to('int32'); }
 }
 
+/**
+ * A number as an int32 element: truncated toward zero like PyTorch's cast;
+ * NaN, infinities and values outside int32 are an error, not a wrap.
+ */
+export function toInt32(op: string, v: number): number {
+  const t = Math.trunc(v);
+  if (!(t >= -2147483648 && t <= 2147483647))
+    throw new RangeError(`${op}: value ${v} cannot be converted to type int32 without overflow`);
+  return t;
+}
+
 function flatShape(args: (number | number[])[]): number[] {
   if (args.length === 1 && Array.isArray(args[0])) return args[0].slice();
   const out: number[] = [];
@@ -428,10 +469,13 @@ function finish(t: Tensor, opts: TensorOptions | undefined): Tensor {
   return t;
 }
 
-function inferShape(data: NestedArray, shape: number[], path: string): void {
-  if (Array.isArray(data)) {
-    shape.push(data.length);
-    if (data.length > 0) inferShape(data[0], shape, path + '[0]');
+/** The shape of a nested array, from its first elements (ragged parts are caught while copying). */
+function inferShape(data: NestedArray, shape: number[]): void {
+  for (let x = data; Array.isArray(x); x = x[0]) {
+    if (shape.length === MAX_DIMS)
+      throw new RangeError(`tensor: nested array is more than ${MAX_DIMS} levels deep (torchlet tensors have at most ${MAX_DIMS} dims)`);
+    shape.push(x.length);
+    if (x.length === 0) break;
   }
 }
 
@@ -446,7 +490,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts?: TensorOpt
   if (ArrayBuffer.isView(data)) return fromTypedArray(data as TypedArray, [(data as TypedArray).length], opts);
   const dtype = checkDtype('tensor', opts?.dtype ?? 'float32');
   const shape: number[] = [];
-  inferShape(data, shape, '');
+  inferShape(data, shape);
   const out = Tensor._empty(shape, dtype);
   const flat = out._storage.data;
   let k = 0;
@@ -458,7 +502,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts?: TensorOpt
       if (typeof x === 'number') v = x;
       else if (typeof x === 'boolean') v = x ? 1 : 0;
       else throw new TypeError(`tensor: element at ${path || 'top'} must be a number, got ${x === null ? 'null' : typeof x}`);
-      flat[k++] = v;
+      flat[k++] = dtype === 'int32' ? toInt32('tensor', v) : v;
       return;
     }
     if (!Array.isArray(x))
@@ -497,8 +541,9 @@ export function ones(shape: number[], opts?: TensorOptions): Tensor {
   return full(shape, 1, opts);
 }
 export function full(shape: number[], value: number, opts?: TensorOptions): Tensor {
+  if (typeof value !== 'number') throw new TypeError(`full: fill value must be a number, got ${value === null ? 'null' : typeof value}`);
   const t = Tensor._empty(checkShape('full', shape), checkDtype('full', opts?.dtype ?? 'float32'));
-  native.fill(t._flat(), value);
+  native.fill(t._flat(), t.dtype === 'int32' ? toInt32('full', value) : value);
   return finish(t, opts);
 }
 export function zerosLike(t: Tensor, opts?: TensorOptions): Tensor {
@@ -510,12 +555,15 @@ export function onesLike(t: Tensor, opts?: TensorOptions): Tensor {
 export function fullLike(t: Tensor, value: number, opts?: TensorOptions): Tensor {
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
-/** Values start, start+step, ... below end (arange(end) starts at 0). */
 /** Values start, start + step, ... below end (arange(end) starts at 0). Shape: (ceil((end - start) / step)). */
 export function arange(end: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, end?: number, step?: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, endOrOpts?: number | TensorOptions, step = 1, opts?: TensorOptions): Tensor {
   let end: number;
+  for (const [k, v] of [['start', start], ['end', endOrOpts], ['step', step]] as const)
+    if (v !== undefined && typeof v !== 'number' && k !== 'end')
+      throw new TypeError(`arange: ${k} must be a number, got ${typeof v}`);
+  if (typeof endOrOpts === 'string') throw new TypeError(`arange: end must be a number, got string`);
   if (endOrOpts === undefined || (typeof endOrOpts === 'object' && endOrOpts !== null)) {
     opts = endOrOpts ?? opts;
     end = start;
@@ -542,6 +590,8 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
   return finish(t, opts);
 }
 export function eye(n: number, m = n, opts?: TensorOptions): Tensor {
+  for (const [k, v] of [['n', n], ['m', m]] as const)
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`eye: ${k} must be a non-negative integer, got ${v}`);
   const t = zeros([n, m], { dtype: opts?.dtype });
   const d = t._storage.data;
   for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
@@ -583,6 +633,7 @@ export function randperm(n: number): Tensor {
 }
 /** Seeds torch's generator (per thread), like torch.manual_seed. */
 export function manualSeed(seed: number): void {
+  if (typeof seed !== 'number') throw new TypeError(`manualSeed: seed must be a number, got ${typeof seed}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER)
     throw new RangeError(`manualSeed: seed must be a non-negative integer, got ${seed}`);
   native.manualSeed(seed);

@@ -8,7 +8,8 @@
 import { Tensor } from '../tensor';
 import { fmtShape, sameShape } from '../shape';
 import { noGrad } from './grad_mode';
-import { Node } from './node';
+import { Ctx, Node } from './node';
+import { torchName } from '../dtype';
 import * as S from '../ops/shape';
 import * as B from '../ops/binary';
 import { sumToShape } from '../ops/reduce';
@@ -100,6 +101,7 @@ function run(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): v
     }
     if (node.retained) for (const t of node.retained) t.grad = g.detach();
     const ctx = node.ctx!;
+    checkSavedVersions(node.name, ctx);
     const outs = node.backwardFn!(ctx, g);
     for (let i = 0; i < node.next.length; i++) {
       const next = node.next[i];
@@ -123,6 +125,19 @@ function run(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): v
         node.ctx = null;
         node.released = true;
       }
+}
+
+/** Throws PyTorch's error when a tensor saved for this backward was modified in place since. */
+function checkSavedVersions(name: string, ctx: Ctx): void {
+  for (let i = 0; i < ctx.saved.length; i++) {
+    const t = ctx.saved[i];
+    if (t._storage.version !== ctx.savedVersions[i])
+      throw new Error(
+        `backward: one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+          `[${torchName(t.dtype)} ${fmtShape(t._shape)}] is at version ${t._storage.version}; expected version ` +
+          `${ctx.savedVersions[i]} instead (saved by ${name}).`,
+      );
+  }
 }
 
 /**

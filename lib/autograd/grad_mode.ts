@@ -11,6 +11,7 @@ export function setGradEnabled(on: boolean): void {
 
 /** Runs fn without recording the autograd graph (torch.no_grad()). Returns fn's result. */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`noGrad: expects a function to run, got ${fn === null ? 'null' : typeof fn}`);
   const prev = enabled;
   enabled = false;
   try {
@@ -22,6 +23,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Runs fn with recording on, even inside noGrad (torch.enable_grad()). */
 export function enableGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError(`enableGrad: expects a function to run, got ${fn === null ? 'null' : typeof fn}`);
   const prev = enabled;
   enabled = true;
   try {

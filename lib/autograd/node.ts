@@ -9,13 +9,18 @@ import type { Tensor } from '../tensor';
 export class Ctx {
   /** Tensors saved by the forward (ctx.save / saveForBackward). */
   saved: Tensor[] = [];
+  /** The storage version of each saved tensor when it was saved. */
+  savedVersions: number[] = [];
   /** For each tensor input: whether its gradient is wanted. */
   needsInputGrad: boolean[] = [];
   // Op-specific values (shapes, dims, flags) go here.
   [key: string]: unknown;
 
   save(...tensors: Tensor[]): void {
-    this.saved.push(...tensors);
+    for (const t of tensors) {
+      this.saved.push(t);
+      this.savedVersions.push(t._storage.version);
+    }
   }
 
   /** PyTorch's name for save. */

@@ -66,6 +66,8 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
     if (!Number.isInteger(batchSize) || batchSize <= 0)
       throw new RangeError(`DataLoader: batchSize should be a positive integer value, but got batchSize=${batchSize}`);
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new RangeError(`DataLoader: seed must be a non-negative integer, got ${seed}`);
+    const n = dataset.length;
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`DataLoader: the dataset's length must be a non-negative integer, got ${n}`);
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;

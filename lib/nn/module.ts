@@ -144,8 +144,9 @@ export abstract class Module {
    * always is. Nothing is copied unless every check passes.
    */
   loadStateDict(sd: StateDict | Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): LoadResult {
-    const entries = sd instanceof Map ? sd : new Map(Object.entries(sd ?? {}));
-    if (!(entries instanceof Map)) throw new TypeError('loadStateDict: expects a Map or an object of tensors');
+    if (sd === null || typeof sd !== 'object' || sd instanceof Tensor)
+      throw new TypeError(`loadStateDict: expects a Map or an object of tensors, got ${sd === null ? 'null' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);
+    const entries = sd instanceof Map ? sd : new Map(Object.entries(sd));
     const own = this.stateDict();
     const ownTargets = new Map<string, Tensor>();
     for (const [k, p] of this.namedParameters()) ownTargets.set(k, p);

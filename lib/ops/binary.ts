@@ -3,7 +3,7 @@
  * Operands may be strided views (the kernel reads them through strides) and
  * numbers (a 0-d operand). The engine reduces each gradient to its input's shape.
  */
-import { BinaryOp } from '../../binding';
+import { BinaryOp, UnaryOp } from '../../binding';
 import { isFloat } from '../dtype';
 import { defineOp } from '../autograd/op';
 import { native } from '../native';
@@ -23,16 +23,17 @@ export function binaryKernel(name: string, op: BinaryOp, a: Tensor, b: Tensor): 
 
 type Grad2 = (ctx: { saved: Tensor[] }, g: Tensor, a: Tensor, b: Tensor) => [Tensor | null, Tensor | null];
 
-function binaryOp(name: string, op: BinaryOp, grad: Grad2 | null) {
+/** `readsInputs`: whether the gradient needs the operands' values (add and sub do not, so they save nothing). */
+function binaryOp(name: string, op: BinaryOp, grad: Grad2 | null, readsInputs = true) {
   const f = defineOp(name, {
     forward(ctx, a: Tensor, b: Tensor) {
-      ctx.save(a, b);
+      if (readsInputs) ctx.save(a, b);
       return binaryKernel(name, op, a, b);
     },
     backward: grad
       ? (ctx, g) => {
-          const [a, b] = ctx.saved;
-          const [ga, gb] = grad(ctx, g, a, b);
+          const [a, b] = ctx.saved as (Tensor | undefined)[];
+          const [ga, gb] = grad(ctx, g, a!, b!);
           return [ctx.needsInputGrad[0] ? ga : null, ctx.needsInputGrad[1] ? gb : null];
         }
       : undefined,
@@ -49,24 +50,23 @@ function binaryOp(name: string, op: BinaryOp, grad: Grad2 | null) {
 }
 
 // Gradients. `a`, `b` are the (dtype-promoted) inputs; shapes are reduced by the engine.
-const addFn = binaryOp('add', BinaryOp.Add, (_c, g) => [g, g]);
-const subFn = binaryOp('sub', BinaryOp.Sub, (_c, g) => [g, U.neg(g)]);
+const addFn = binaryOp('add', BinaryOp.Add, (_c, g) => [g, g], false);
+const subFn = binaryOp('sub', BinaryOp.Sub, (_c, g) => [g, U.neg(g)], false);
 const mulFn = binaryOp('mul', BinaryOp.Mul, (_c, g, a, b) => [mul(g, b), mul(g, a)]);
 const divFn = binaryOp('div', BinaryOp.Div, (_c, g, a, b) => [div(g, b), U.neg(div(mul(g, a), mul(b, b)))]);
-const powFn = binaryOp('pow', BinaryOp.Pow, (_c, g, a, b) => [
-  // d/da a^b = b a^(b-1); d/db a^b = a^b ln a (0 where a == 0, as PyTorch masks it)
-  mul(g, mul(b, pow(a, sub(b, 1)))),
-  mul(g, mul(pow(a, b), where0(a, U.log(a)))),
-]);
+const powFn = binaryOp('pow', BinaryOp.Pow, (_c, g, a, b) => {
+  // d/da a^b = b a^(b-1), 0 where b == 0; d/db a^b = a^b ln a, 0 where a == 0 and b >= 0
+  // (PyTorch's masks: without them 0^0 gives 0 * inf = NaN).
+  const zero = asOperand(0, a.dtype);
+  const bZero = binaryKernel('pow', BinaryOp.Eq, b, zero);
+  const aZeroBNonNeg = binaryKernel('pow', BinaryOp.Mul, binaryKernel('pow', BinaryOp.Eq, a, zero), binaryKernel('pow', BinaryOp.Ge, b, zero));
+  return [
+    where(bZero, 0, mul(g, mul(b, pow(a, sub(b, 1))))),
+    where(aZeroBNonNeg, 0, mul(g, mul(pow(a, b), U.log(a)))),
+  ];
+});
 const maxFn = binaryOp('maximum', BinaryOp.Maximum, (_c, g, a, b) => splitTies(g, a, b, BinaryOp.Gt));
 const minFn = binaryOp('minimum', BinaryOp.Minimum, (_c, g, a, b) => splitTies(g, a, b, BinaryOp.Lt));
-
-/** log(a) with 0 where a == 0 (so 0^b's gradient w.r.t. b is 0, not NaN). */
-function where0(a: Tensor, v: Tensor): Tensor {
-  const nz = binaryKernel('pow', BinaryOp.Ne, a, asOperand(0, a.dtype));
-  const safe = binaryKernel('pow', BinaryOp.Mul, U.clamp(v, -Number.MAX_VALUE, Number.MAX_VALUE), nz);
-  return safe;
-}
 
 /**
  * Gradient of max/min (PyTorch's rule): each operand gets g unless it lost the
@@ -110,6 +110,7 @@ export function div(a: Tensor | number, b: Tensor | number): Tensor {
 export function pow(a: Tensor | number, b: Tensor | number): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) {
     if (b === 2 && isFloat(a.dtype)) return U.square(a);
+    if (a.dtype === 'int32' && Number.isInteger(b) && b >= 0) return U.intUnary(a, UnaryOp.PowScalar, b);
     return U.powScalar(a.dtype === 'int32' ? a.to('float32') : a, b);
   }
   const ta = a instanceof Tensor ? a : null, tb = b instanceof Tensor ? b : null;
@@ -137,7 +138,15 @@ export const ge = (a: Tensor, b: Tensor | number): Tensor => geFn(a, b);
 /** cond ? a : b elementwise (cond non-zero means true), broadcast. */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
   checkTensor('where', 'condition', cond);
-  const dt = resultType(a, b);
+  for (const [name, v] of [['input', a], ['other', b]] as const) {
+    if (v instanceof Tensor) v._live('where');
+    else if (typeof v !== 'number')
+      throw new TypeError(`where: argument '${name}' must be a Tensor or a number, got ${v === null ? 'null' : typeof v}`);
+  }
+  // Two numbers: int32 when both are integers, else float32 (PyTorch: int64 / the default float dtype).
+  const dt = typeof a === 'number' && typeof b === 'number'
+    ? (Number.isInteger(a) && Number.isInteger(b) ? 'int32' : 'float32')
+    : resultType(a, b);
   const ta = asOperand(a, dt), tb = asOperand(b, dt);
   const c = binaryKernel('where', BinaryOp.Ne, cond.dtype === dt ? cond : cond.to(dt), asOperand(0, dt));
   // a * c + b * (1 - c), but exact: pick, do not blend (inf * 0 would be NaN).

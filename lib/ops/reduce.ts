@@ -65,6 +65,18 @@ function finalShape(x: Tensor, dims: number[], keepdim: boolean): number[] {
   return keepdim ? keptShape(x._shape, dims) : x._shape.filter((_, i) => !dims.includes(i));
 }
 
+/**
+ * An integer reduction's float64 result back to int32. PyTorch would return
+ * int64, which torchlet lacks: a value outside int32 is an error, not a wrap.
+ */
+function backToInt32(op: string, r: Tensor): Tensor {
+  const d = r._flat();
+  for (let i = 0; i < d.length; i++)
+    if (!(d[i] >= -2147483648 && d[i] <= 2147483647))
+      throw new RangeError(`${op}: the int32 result ${d[i]} overflows int32 (torchlet has no int64); reduce x.double() instead`);
+  return r.to('int32');
+}
+
 function floatOnly(op: string, x: Tensor): Tensor {
   // Integer reductions are done in float64 (exact below 2^53) and cast back by the caller.
   return isFloat(x.dtype) ? x : x.to('float64');
@@ -76,7 +88,7 @@ const sumOp = defineOp('sum', {
     ctx.dims = dims;
     const r = reduceKeep(floatOnly('sum', x), dims, ReduceOp.Sum);
     const out = S.viewRaw(r, finalShape(x, dims, keepdim));
-    return x.dtype === 'int32' ? out.to('int32') : out;
+    return x.dtype === 'int32' ? backToInt32('sum', out) : out;
   },
   backward(ctx, g) {
     const shape = ctx.shape as number[];
@@ -118,7 +130,7 @@ const prodOp = defineOp('prod', {
     ctx.save(x, r);
     ctx.dims = dims;
     const out = S.viewRaw(r, finalShape(x, dims, keepdim));
-    return x.dtype === 'int32' ? out.to('int32') : out;
+    return x.dtype === 'int32' ? backToInt32('prod', out) : out;
   },
   backward(ctx, g) {
     // d prod / dx_i = the product of the other elements of x_i's slice: prefix
@@ -359,6 +371,13 @@ export function std(x: Tensor, dim: number | number[] | null | undefined, correc
 export function logsumexp(x: Tensor, dim: number, keepdim = false): Tensor {
   checkTensor('logsumexp', 'input', x);
   const d = normDim('logsumexp', dim, x.ndim);
+  if (x.ndim > 0 && x._shape[d] === 0) {
+    // log(sum of nothing) = log 0 = -inf, as PyTorch.
+    const shape = x.shape;
+    shape[d] = 1;
+    const r = S.fullOf(shape, -Infinity, isFloat(x.dtype) ? x.dtype : 'float32');
+    return keepdim ? r : S.squeeze(r, d);
+  }
   const m = amax(x, d, true, true).detach();
   const finiteM = B.where(B.eq(U.abs(m), Infinity), 0, m);
   const r = B.add(U.log(sum(U.exp(B.sub(x, finiteM)), d, true)), finiteM);

@@ -151,8 +151,8 @@ export function permute(x: Tensor, dims: number[]): Tensor {
 
 export function transpose(x: Tensor, d0: number, d1: number): Tensor {
   checkTensor('transpose', 'input', x);
-  if (x.ndim === 0) return x;
   const a = normDim('transpose', d0, x.ndim), b = normDim('transpose', d1, x.ndim);
+  if (x.ndim === 0) return x;
   const dims = x._shape.map((_, i) => i);
   dims[a] = b;
   dims[b] = a;
@@ -176,6 +176,8 @@ export function expand(x: Tensor, shape: number[]): Tensor {
   const lead = shape.length - x.ndim;
   const out = shape.map((s, i) => {
     const cur = i >= lead ? x._shape[i - lead] : 1;
+    if (!Number.isInteger(s) || s < -1)
+      throw new RangeError(`expand: invalid size ${s} at dim ${i} in ${fmtShape(shape)} (sizes are integers >= 0, or -1 to keep one)`);
     if (s === -1) {
       if (i < lead) throw new RangeError(`expand: -1 is not allowed in a new leading dimension (${fmtShape(shape)})`);
       return cur;
@@ -241,7 +243,7 @@ function sliceRaw(x: Tensor, d: number, start: number, len: number, step: number
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor('narrow', 'input', x);
-  const d = normDim('narrow', dim, x.ndim);
+  const d = normDim('narrow', dim, x.ndim, false);
   const size = x._shape[d];
   if (!Number.isInteger(start) || start < -size || start > size)
     throw new RangeError(`narrow: start ${start} out of range for dim ${d} of size ${size}`);
@@ -254,7 +256,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 /** Python's x[start:end:step] along dim; bounds clamp like Python's. */
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   checkTensor('slice', 'input', x);
-  const d = normDim('slice', dim, x.ndim);
+  const d = normDim('slice', dim, x.ndim, false);
   if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
   const size = x._shape[d];
   const norm = (v: number | null | undefined, dflt: number): number => {
@@ -270,10 +272,11 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
   checkTensor('select', 'input', x);
-  if (x.ndim === 0) throw new RangeError('select: cannot index a 0-d tensor');
-  const d = normDim('select', dim, x.ndim);
+  const d = normDim('select', dim, x.ndim, false);
   const size = x._shape[d];
-  if (!Number.isInteger(index) || index < -size || index >= size)
+  if (typeof index !== 'number' || !Number.isInteger(index))
+    throw new TypeError(`select: index must be an integer, got ${typeof index === 'number' ? index : typeof index}`);
+  if (index < -size || index >= size)
     throw new RangeError(`select: index ${index} is out of bounds for dimension ${d} with size ${size}`);
   const i = index < 0 ? index + size : index;
   const s = x.shape;
@@ -310,26 +313,39 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | number[] | I
     if (index.ndim > 1) throw new RangeError(`indexSelect: index must be 0-d or 1-d, got shape ${fmtShape(index._shape)}`);
     idx = index.contiguous()._flat() as Int32Array;
   } else if (index instanceof Int32Array) idx = index;
-  else if (Array.isArray(index)) idx = Int32Array.from(index);
+  else if (Array.isArray(index)) {
+    idx = new Int32Array(index.length);
+    index.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > 2147483647)
+        throw new TypeError(`indexSelect: index[${i}] must be an integer, got ${typeof v === 'number' ? v : typeof v}`);
+      idx[i] = v;
+    });
+  }
   else throw new TypeError('indexSelect: index must be an int32 Tensor, an Int32Array or an array of integers');
   const n = x.ndim ? x._shape[d] : 1;
   for (let i = 0; i < idx.length; i++)
     if (idx[i] < 0 || idx[i] >= n) throw new RangeError(`indexSelect: index ${idx[i]} is out of range for dim ${d} of size ${n}`);
+  if (x.ndim === 0) {
+    // PyTorch: a 0-d input gives a 0-d result and takes at most one index.
+    if (idx.length !== 1) throw new RangeError(`indexSelect: a 0-d input takes exactly one index, got ${idx.length}`);
+    return clone(x);
+  }
   return indexSelectOp(x, d, Int32Array.from(idx));
 }
 
 export function split(x: Tensor, size: number, dim = 0): Tensor[] {
   checkTensor('split', 'input', x);
   if (!Number.isInteger(size) || size <= 0) throw new RangeError(`split: split size must be a positive integer, got ${size}`);
-  const d = normDim('split', dim, x.ndim);
+  const d = normDim('split', dim, x.ndim, false);
   const out: Tensor[] = [];
   for (let s = 0; s < x._shape[d]; s += size) out.push(narrow(x, d, s, Math.min(size, x._shape[d] - s)));
   return out;
 }
 
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkTensor('chunk', 'input', x);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
-  const d = normDim('chunk', dim, x.ndim);
+  const d = normDim('chunk', dim, x.ndim, false);
   return split(x, Math.max(1, Math.ceil(x._shape[d] / chunks)), d);
 }
 
@@ -365,6 +381,8 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('cat: expected a non-empty array of tensors');
   tensors.forEach((t, i) => checkTensor('cat', `tensors[${i}]`, t));
   const first = tensors[0];
+  const zeroD = tensors.findIndex((t) => t.ndim === 0);
+  if (zeroD >= 0) throw new RangeError(`cat: zero-dimensional tensor (at position ${zeroD}) cannot be concatenated; use stack()`);
   const d = normDim('cat', dim, first.ndim);
   const dtype = tensors.some((t) => t.dtype === 'float64') ? 'float64' : tensors.some((t) => t.dtype === 'float32') ? 'float32' : 'int32';
   for (let i = 1; i < tensors.length; i++) {

@@ -24,6 +24,17 @@ function unaryBackward(op: UnaryOp, x: Tensor, y: Tensor, g: Tensor, alpha = 0, 
   return gx;
 }
 
+/**
+ * int32 in, int32 out, for the ops that PyTorch keeps integer (neg, abs, relu,
+ * sign, square, clamp with integer bounds, pow with a non-negative integer
+ * exponent): computed exactly in float64, then cast back. Not differentiable
+ * (integer tensors never require grad).
+ */
+export function intUnary(x: Tensor, op: UnaryOp, alpha = 0, beta = 0): Tensor {
+  return unaryForward(x.to('float64'), op, alpha, beta).to('int32');
+}
+const INT_PRESERVING = new Set<UnaryOp>([UnaryOp.Neg, UnaryOp.Abs, UnaryOp.Relu, UnaryOp.Sign, UnaryOp.Square]);
+
 /** Defines an op y = f(x) whose derivative the native unaryBackward knows. */
 function unaryOp(name: string, op: UnaryOp, differentiable = true): (x: Tensor) => Tensor {
   const f = defineOp(name, {
@@ -39,7 +50,11 @@ function unaryOp(name: string, op: UnaryOp, differentiable = true): (x: Tensor) 
         }
       : undefined,
   });
-  return (x: Tensor) => f(checkTensor(name, 'input', x));
+  const keepsInt = INT_PRESERVING.has(op);
+  return (x: Tensor) => {
+    checkTensor(name, 'input', x);
+    return keepsInt && x.dtype === 'int32' ? intUnary(x, op) : f(x);
+  };
 }
 
 /** -x */
@@ -118,5 +133,7 @@ export function clamp(x: Tensor, lo: number | null, hi: number | null = null): T
   if (lo === null && hi === null) throw new RangeError('clamp: at least one of min and max must not be null');
   if (lo !== null && typeof lo !== 'number') throw new TypeError(`clamp: min must be a number or null, got ${typeof lo}`);
   if (hi !== null && typeof hi !== 'number') throw new TypeError(`clamp: max must be a number or null, got ${typeof hi}`);
+  if (x.dtype === 'int32' && (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi)))
+    return intUnary(x, UnaryOp.Clamp, lo ?? -Infinity, hi ?? Infinity);
   return clampOp(x, lo ?? -Infinity, hi ?? Infinity);
 }

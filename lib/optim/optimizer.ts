@@ -5,6 +5,7 @@
  * indices of their parameters).
  */
 import { Tensor } from '../tensor';
+import { fmtShape, sameShape } from '../shape';
 import { Parameter } from '../nn/parameter';
 
 export type ParamGroup<O> = O & { params: Tensor[] };
@@ -13,6 +14,23 @@ export type ParamsArg<O> = Tensor[] | Iterable<Tensor> | Partial<ParamGroup<O>>[
 export interface OptimizerStateDict {
   state: Record<number, Record<string, Tensor | number>>;
   param_groups: Record<string, unknown>[];
+}
+
+/** A finite number >= min (when given): TypeError for a non-number, RangeError otherwise ("SGD: invalid lr -0.1, must be >= 0"). */
+export function checkHyper(opt: string, name: string, v: unknown, min?: number): void {
+  if (typeof v !== 'number') throw new TypeError(`${opt}: ${name} must be a number, got ${v === null ? 'null' : typeof v}`);
+  if (!Number.isFinite(v)) throw new RangeError(`${opt}: invalid ${name} ${v}, must be finite`);
+  if (min !== undefined && !(v >= min)) throw new RangeError(`${opt}: invalid ${name} ${v}, must be >= ${min}`);
+}
+
+/** p.grad as a contiguous tensor of p's dtype, after checking it is a tensor of p's shape. */
+export function checkGrad(opt: string, p: Tensor): Tensor {
+  const g = p.grad as unknown;
+  if (!(g instanceof Tensor)) throw new TypeError(`${opt}: a parameter's grad must be a Tensor or null, got ${typeof g}`);
+  if (!sameShape(g._shape, p._shape))
+    throw new RangeError(`${opt}: gradient of shape ${fmtShape(g._shape)} does not match its parameter of shape ${fmtShape(p._shape)}`);
+  const c = g.contiguous();
+  return c.dtype === p.dtype ? c : c.to(p.dtype);
 }
 
 export abstract class Optimizer<O extends object> {
@@ -87,25 +105,34 @@ export abstract class Optimizer<O extends object> {
       throw new TypeError(`${name}.loadStateDict: expects { state, param_groups }`);
     if (sd.param_groups.length !== this.paramGroups.length)
       throw new RangeError(`${name}.loadStateDict: loaded state dict has ${sd.param_groups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
-    const byIndex: Tensor[] = [];
+    const byIndex = new Map<number, Tensor>();
     sd.param_groups.forEach((g, gi) => {
       const ids = g.params as number[];
       if (!Array.isArray(ids) || ids.length !== this.paramGroups[gi].params.length)
         throw new RangeError(`${name}.loadStateDict: loaded state dict contains a parameter group that doesn't match the size of optimizer's group ${gi}`);
-      ids.forEach((id, j) => (byIndex[id] = this.paramGroups[gi].params[j]));
+      ids.forEach((id, j) => {
+        if (!Number.isInteger(id) || id < 0 || byIndex.has(id))
+          throw new RangeError(`${name}.loadStateDict: param_groups[${gi}].params[${j}] must be a unique non-negative integer index, got ${JSON.stringify(id)}`);
+        byIndex.set(id, this.paramGroups[gi].params[j]);
+      });
     });
     for (const [k, s] of Object.entries(sd.state)) {
-      const p = byIndex[Number(k)];
+      const p = byIndex.get(Number(k));
       if (!p) throw new RangeError(`${name}.loadStateDict: state for unknown parameter index ${k}`);
-      for (const v of Object.values(s))
-        if (v instanceof Tensor && v.numel() !== p.numel() && v.numel() !== 1)
-          throw new RangeError(`${name}.loadStateDict: state of parameter ${k} has ${v.numel()} elements, the parameter ${p.numel()}`);
+      if (s === null || typeof s !== 'object') throw new TypeError(`${name}.loadStateDict: state of parameter ${k} must be an object`);
+      for (const [key, v] of Object.entries(s)) {
+        if (!(v instanceof Tensor) && typeof v !== 'number')
+          throw new TypeError(`${name}.loadStateDict: state '${key}' of parameter ${k} must be a Tensor or a number`);
+        // Per-parameter buffers have the parameter's shape; only a step count may be a one-element tensor.
+        if (v instanceof Tensor && key !== 'step' && !sameShape(v._shape, p._shape))
+          throw new RangeError(`${name}.loadStateDict: state '${key}' of parameter ${k} has shape ${fmtShape(v._shape)}, the parameter ${fmtShape(p._shape)}`);
+      }
     }
     this.state.clear();
     for (const [k, s] of Object.entries(sd.state)) {
       const copy: Record<string, Tensor | number> = {};
       for (const [n, v] of Object.entries(s)) copy[n] = v instanceof Tensor ? v.clone().detach() : v;
-      this.state.set(byIndex[Number(k)], copy);
+      this.state.set(byIndex.get(Number(k))!, copy);
     }
     sd.param_groups.forEach((g, gi) => {
       const { params: _p, ...opts } = g;

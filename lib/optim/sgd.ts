@@ -1,7 +1,7 @@
 import { native } from '../native';
 import { Tensor } from '../tensor';
 import type { FloatArray } from '../native';
-import { Optimizer, ParamGroup, ParamsArg } from './optimizer';
+import { checkGrad, checkHyper, Optimizer, ParamGroup, ParamsArg } from './optimizer';
 
 export interface SGDOptions {
   lr: number;
@@ -29,10 +29,11 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected validate(g: ParamGroup<SGDOptions>): void {
-    if (typeof g.lr !== 'number' || !(g.lr >= 0)) throw new RangeError(`SGD: invalid lr ${g.lr}, must be >= 0`);
-    if (typeof g.momentum !== 'number' || !(g.momentum >= 0)) throw new RangeError(`SGD: invalid momentum ${g.momentum}, must be >= 0`);
-    if (typeof g.weightDecay !== 'number' || !(g.weightDecay >= 0)) throw new RangeError(`SGD: invalid weightDecay ${g.weightDecay}, must be >= 0`);
-    if (typeof g.dampening !== 'number' || !Number.isFinite(g.dampening)) throw new RangeError(`SGD: invalid dampening ${g.dampening}`);
+    checkHyper('SGD', 'lr', g.lr, 0);
+    checkHyper('SGD', 'momentum', g.momentum, 0);
+    checkHyper('SGD', 'weightDecay', g.weightDecay, 0);
+    checkHyper('SGD', 'dampening', g.dampening);
+    if (typeof g.nesterov !== 'boolean') throw new TypeError(`SGD: nesterov must be a boolean, got ${typeof g.nesterov}`);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
       throw new RangeError('SGD: Nesterov momentum requires a momentum > 0 and zero dampening');
   }
@@ -42,7 +43,7 @@ export class SGD extends Optimizer<SGDOptions> {
       for (const p of g.params) {
         if (p.grad === null) continue;
         if (!p.isContiguous()) throw new Error('SGD: parameters must be contiguous tensors');
-        let grad = p.grad.contiguous();
+        let grad = checkGrad('SGD', p);
         if (grad.dtype !== p.dtype) grad = grad.to(p.dtype);
         if (g.maximize) grad = grad.neg();
         let buf: Tensor | null = null;
@@ -58,6 +59,7 @@ export class SGD extends Optimizer<SGDOptions> {
         }
         native.sgdStep(p._flat() as FloatArray, grad._flat() as FloatArray, buf ? (buf._flat() as FloatArray) : null,
           g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, first);
+        p._bumpVersion();
       }
   }
 }

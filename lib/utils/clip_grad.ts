@@ -14,13 +14,19 @@ function gradsOf(op: string, params: Tensor[] | Tensor): Tensor[] {
  * clipping. With errorIfNonfinite, a NaN or infinite total norm throws.
  */
 export function clipGradNorm(params: Tensor[] | Tensor, maxNorm: number, normType = 2, { errorIfNonfinite = false } = {}): number {
+  if (typeof maxNorm !== 'number') throw new TypeError(`clipGradNorm: maxNorm must be a number, got ${typeof maxNorm}`);
   if (!(maxNorm >= 0)) throw new RangeError(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);
+  if (typeof normType !== 'number' || !(normType >= 0))
+    throw new RangeError(`clipGradNorm: normType must be a number >= 0 (or Infinity), got ${normType}`);
   const grads = gradsOf('clipGradNorm', params);
   if (grads.length === 0) return 0;
   return noGrad(() => {
     let total: number;
     if (normType === Infinity) total = Math.max(...grads.map((g) => g.abs().max().item()));
-    else {
+    else if (normType === 0) {
+      // The "0-norm" counts non-zeros: per gradient, then over the gradients (PyTorch's formula).
+      total = grads.filter((g) => g.ne(0).sum().item() > 0).length;
+    } else {
       let acc = 0;
       for (const g of grads) acc += g.norm(normType).item() ** normType;
       total = acc ** (1 / normType);
