@@ -32,6 +32,20 @@ export function availableIsas(): string[];
 /** Switch the kernels to a supported instruction set (for tests and benchmarks). */
 export function setIsa(name: string): void;
 
+// ---------------------------------------------------------------- threads
+/** Threads a parallel kernel uses (the caller plus pool workers); default: the CPUs this process may use. */
+export function getNumThreads(): number;
+/** 1 <= n <= 256. Results do not depend on it (kernels split work by size only). */
+export function setNumThreads(n: number): void;
+/** Whether kernels run with denormals flushed to zero (FTZ+DAZ), the default. */
+export function getFlushDenormal(): boolean;
+export function setFlushDenormal(on: boolean): void;
+/**
+ * Measured float32 FMA throughput in GFLOP/s of `threads` threads running
+ * independent FMA chains of `isa` for about `seconds` (0 < seconds <= 10).
+ */
+export function fmaPeak(isa: string, threads: number, seconds: number): number;
+
 // ---------------------------------------------------------------- copy
 /**
  * dst[i] = cast(src[offset + sum_d idx_d(i) * strides[d]]) where idx(i) walks

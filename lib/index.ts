@@ -44,4 +44,33 @@ export const backend = {
   availableIsas: (): string[] => native.availableIsas(),
   /** Forces a (supported) instruction set, e.g. 'scalar' to compare against the reference kernels. */
   setIsa: (name: string): void => native.setIsa(name),
+  /** Measured float32 FMA peak in GFLOP/s (what `npm run bench` compares GEMM against). */
+  fmaPeak: (isa = native.activeIsa(), threads = 1, seconds = 0.2): number => native.fmaPeak(isa, threads, seconds),
 };
+
+/** Threads the native kernels use (torch.get_num_threads); default: the CPUs this process may run on. */
+export function getNumThreads(): number {
+  return native.getNumThreads();
+}
+/**
+ * Sets the threads the native kernels use (torch.set_num_threads). Results do
+ * not depend on it: kernels split their work by sizes, never by thread count.
+ */
+export function setNumThreads(n: number): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    throw new RangeError(`setNumThreads: n must be a positive integer, got ${String(n)}`);
+  native.setNumThreads(Math.min(n, 256));
+}
+/**
+ * Flush denormals to zero inside the kernels (torch.set_flush_denormal); on by
+ * default, since denormal arithmetic can cost a training epoch nearly 2x.
+ * JavaScript arithmetic is never affected. Returns true (x86 supports it).
+ */
+export function setFlushDenormal(on: boolean): boolean {
+  if (typeof on !== 'boolean') throw new TypeError(`setFlushDenormal: expects a boolean, got ${typeof on}`);
+  native.setFlushDenormal(on);
+  return true;
+}
+export function getFlushDenormal(): boolean {
+  return native.getFlushDenormal();
+}

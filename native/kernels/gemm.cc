@@ -4,8 +4,11 @@
 #include "kernels/gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+
+#include "runtime/thread_pool.h"
 
 namespace tl {
 
@@ -38,6 +41,7 @@ class Scratch {
 
 struct GemmScratch {
   Scratch a, b, bias;
+  Scratch bias_outer;  // the threaded driver's copy of bias, read by every task
 };
 
 GemmScratch& scratch() {
@@ -265,11 +269,60 @@ bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, in
   return true;
 }
 
+// ------------------------------------------------------------ threads
+// The product is split into blocks of C, one task each, along the longer of
+// m and n (block edges on MR / NR multiples). Each task runs the whole blocked
+// driver on its block with its own thread-local packing buffers: the operand
+// along the unsplit dim is packed by every task, which costs little next to
+// the block's FLOPs, and no task waits for another. Every element of C is
+// still computed by the same sequence of FMAs (the k blocking does not
+// change), so results do not depend on the thread count.
+constexpr double kParallelMinFlops = 2.0 * 1024 * 1024;
+
+template <typename T>
+bool gemm_parallel(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha,
+                   const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc, const T* bias) {
+  const int threads = num_threads();
+  const double flops = 2.0 * double(m) * double(n) * double(k);
+  const bool split_m = m >= n;
+  const int64_t unit = split_m ? K.mr : K.nr, len = split_m ? m : n;
+  const int64_t units = (len + unit - 1) / unit;
+  const int64_t tasks = std::min<int64_t>(threads, units);
+  if (threads <= 1 || k <= 0 || alpha == T(0) || flops < kParallelMinFlops || tasks <= 1) {
+    DenormalScope dz;
+    return gemm_with(K, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
+  }
+  if (bias) {
+    // bias may alias C, which the tasks write: every task reads this copy.
+    T* copy = static_cast<T*>(scratch().bias_outer.get(size_t(n) * sizeof(T)));
+    if (!copy) return false;
+    std::memcpy(copy, bias, size_t(n) * sizeof(T));
+    bias = copy;
+  }
+  std::atomic<bool> ok{true};
+  parallel_for(tasks, [&](int64_t t) {
+    // Task t gets units [u0, u1): an even split, in whole register tiles.
+    const int64_t u0 = units * t / tasks, u1 = units * (t + 1) / tasks;
+    const int64_t lo = u0 * unit, hi = std::min(len, u1 * unit);
+    if (lo >= hi) return;
+    bool r;
+    if (split_m)
+      r = gemm_with(K, trans_a, trans_b, hi - lo, n, k, alpha, trans_a ? a + lo : a + lo * lda, lda, b, ldb, beta,
+                    c + lo * ldc, ldc, bias);
+    else
+      r = gemm_with(K, trans_a, trans_b, m, hi - lo, k, alpha, a, lda, trans_b ? b + lo * ldb : b + lo, ldb, beta,
+                    c + lo, ldc, bias ? bias + lo : nullptr);
+    if (!r) ok.store(false, std::memory_order_relaxed);
+  });
+  return ok.load();
+}
+
 template <typename T>
 bool gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
           const T* b, int64_t ldb, T beta, T* c, int64_t ldc, const T* bias) {
-  return gemm_with(pick<T>(gemm_kernels(active_isa())), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c,
-                   ldc, bias);
+  if (m <= 0 || n <= 0) return true;
+  return gemm_parallel(pick<T>(gemm_kernels(active_isa())), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta,
+                       c, ldc, bias);
 }
 
 // ------------------------------------------------------------ reference
