@@ -1,9 +1,12 @@
 #include "kernels/elementwise.h"
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
 #include "kernels/strided.h"
+#include "runtime/cpu.h"
+#include "runtime/thread_pool.h"
 
 namespace tl::elementwise {
 
@@ -51,7 +54,7 @@ void pow_scalar(size_t n, const T* x, T* y, T p) {
 }  // namespace
 
 template <typename T>
-void unary(UnaryOp op, size_t n, const T* x, T* y, T alpha, T beta) {
+void unary_ref(UnaryOp op, size_t n, const T* x, T* y, T alpha, T beta) {
   const T a = alpha, b = beta;
   switch (op) {
     case UnaryOp::Neg: return map1(n, x, y, [](T v) { return -v; });
@@ -84,7 +87,7 @@ void unary(UnaryOp op, size_t n, const T* x, T* y, T alpha, T beta) {
 }
 
 template <typename T>
-void unary_backward(UnaryOp op, size_t n, const T* x, const T* y, const T* gy, T* gx, T alpha, T beta) {
+void unary_backward_ref(UnaryOp op, size_t n, const T* x, const T* y, const T* gy, T* gx, T alpha, T beta) {
   const T a = alpha, b = beta;
   switch (op) {
     case UnaryOp::Neg: return map3(n, x, y, gy, gx, [](T, T, T g) { return -g; });
@@ -114,6 +117,47 @@ void unary_backward(UnaryOp op, size_t n, const T* x, const T* y, const T* gy, T
     case UnaryOp::Cos: return map3(n, x, y, gy, gx, [](T v, T, T g) { return -g * std::sin(v); });
     case UnaryOp::Count: return;
   }
+}
+
+// ---------------------------------------------------------------- dispatch
+namespace {
+
+// Elements per task: large enough that a task outweighs handing it out, small
+// enough that two threads share a 1M-element activation evenly.
+constexpr size_t kChunk = size_t(1) << 15;
+
+template <typename F>
+void chunked(size_t n, F f) {
+  const int64_t tasks = int64_t((n + kChunk - 1) / kChunk);
+  parallel_for(tasks > 0 ? tasks : 1, [&](int64_t t) {
+    const size_t lo = size_t(t) * kChunk;
+    f(lo, std::min(n, lo + kChunk) - lo);
+  });
+}
+
+bool unary_simd(UnaryOp op, size_t n, const float* x, float* y) {
+  const Isa isa = active_isa();
+  if (isa >= Isa::Avx512) return unary_f32_avx512(op, n, x, y);
+  if (isa >= Isa::Avx2) return unary_f32_avx2(op, n, x, y);
+  return false;
+}
+
+}  // namespace
+
+template <typename T>
+void unary(UnaryOp op, size_t n, const T* x, T* y, T alpha, T beta) {
+  chunked(n, [&](size_t lo, size_t len) {
+    if constexpr (std::is_same_v<T, float>)
+      if (unary_simd(op, len, x + lo, y + lo)) return;
+    unary_ref<T>(op, len, x + lo, y + lo, alpha, beta);
+  });
+}
+
+template <typename T>
+void unary_backward(UnaryOp op, size_t n, const T* x, const T* y, const T* gy, T* gx, T alpha, T beta) {
+  chunked(n, [&](size_t lo, size_t len) {
+    unary_backward_ref<T>(op, len, x + lo, y + lo, gy + lo, gx + lo, alpha, beta);
+  });
 }
 
 // ---------------------------------------------------------------- binary
@@ -207,6 +251,12 @@ bool any_zero(int ndim, const int64_t* shape, const int32_t* b, const int64_t* b
   return found;
 }
 
+template void unary_ref<float>(UnaryOp, size_t, const float*, float*, float, float);
+template void unary_ref<double>(UnaryOp, size_t, const double*, double*, double, double);
+template void unary_backward_ref<float>(UnaryOp, size_t, const float*, const float*, const float*, float*, float,
+                                        float);
+template void unary_backward_ref<double>(UnaryOp, size_t, const double*, const double*, const double*, double*,
+                                         double, double);
 template void unary<float>(UnaryOp, size_t, const float*, float*, float, float);
 template void unary<double>(UnaryOp, size_t, const double*, double*, double, double);
 template void unary_backward<float>(UnaryOp, size_t, const float*, const float*, const float*, float*, float, float);

@@ -43,11 +43,28 @@ enum class BinaryOp : int32_t {
   Count
 };
 
+// The kernels the binding calls: large arrays are split into fixed-size
+// chunks run by the thread pool (so results never depend on the thread
+// count), under the pool's denormal mode; float32 exp, log, tanh and sigmoid
+// take the SIMD bodies of the active instruction set (vmath.h: <= 1-2 ulp).
 template <typename T>
 void unary(UnaryOp op, size_t n, const T* x, T* y, T alpha, T beta);
 
 template <typename T>
 void unary_backward(UnaryOp op, size_t n, const T* x, const T* y, const T* gy, T* gx, T alpha, T beta);
+
+// The scalar references (std:: math; the oracle of the tests, and the path of
+// every op and dtype without a SIMD body).
+template <typename T>
+void unary_ref(UnaryOp op, size_t n, const T* x, T* y, T alpha, T beta);
+
+template <typename T>
+void unary_backward_ref(UnaryOp op, size_t n, const T* x, const T* y, const T* gy, T* gx, T alpha, T beta);
+
+// SIMD bodies (elementwise.<isa>.cc): return false for ops they do not cover
+// (and always when that file was compiled without its instruction set).
+bool unary_f32_avx2(UnaryOp op, size_t n, const float* x, float* y);
+bool unary_f32_avx512(UnaryOp op, size_t n, const float* x, float* y);
 
 template <typename T>
 void binary(BinaryOp op, int ndim, const int64_t* shape, const T* a, const int64_t* as, const T* b,

@@ -66,8 +66,8 @@ class Pool {
 
   void run(int64_t ntasks, TaskFn fn, void* ctx) {
     const int want = std::min<int64_t>(g_threads.load(std::memory_order_relaxed), ntasks);
-    std::unique_lock<std::mutex> region(region_, std::try_to_lock);
-    if (want <= 1 || !region.owns_lock()) {
+    std::unique_lock<std::mutex> region(region_, std::defer_lock);
+    if (want <= 1 || !region.try_lock()) {
       // Serial: one task at a time on this thread (also the nested/concurrent case).
       DenormalScope dz;
       for (int64_t t = 0; t < ntasks; t++) fn(ctx, t);
