@@ -22,17 +22,40 @@ const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
 /** Upper bound on bytes kept in the free lists; beyond it disposed buffers go to the GC. */
 let cacheLimit = 256 * 1024 * 1024;
 let cachedBytes = 0;
-const freeLists = new Map<number, ArrayBuffer[]>();
+/** A buffer and where its 64-byte aligned data starts, kept for reuse. */
+interface Block {
+  buf: ArrayBuffer;
+  off: number;
+}
+const freeLists = new Map<number, Block[]>();
 
 let liveStorages = 0;
 let liveBytes = 0;
 let allocCount = 0;
 let cacheHits = 0;
 
-const registry = new FinalizationRegistry<number>((bytes) => {
-  liveStorages--;
-  liveBytes -= bytes;
+/*
+ * Counting collected storages out. A FinalizationRegistry entry per storage
+ * costs more than the rest of an allocation together (~0.5-1 us in V8, plus
+ * the collector's work on every weak cell), so storages are registered in
+ * groups: the storages allocated one after another share a group object,
+ * which the registry watches. When every storage of a group has been
+ * collected, the group is too, and what the group still counts (members
+ * disposed earlier were already counted out) leaves the report. The report
+ * can therefore lag by the members of a group kept alive by one survivor.
+ */
+const GROUP_SIZE = 32;
+interface GroupCount {
+  storages: number;
+  bytes: number;
+}
+const registry = new FinalizationRegistry<GroupCount>((c) => {
+  liveStorages -= c.storages;
+  liveBytes -= c.bytes;
 });
+let group: object = {};
+let groupCount: GroupCount = { storages: 0, bytes: 0 };
+let groupSize = GROUP_SIZE;
 
 /** The shared buffer of one or more tensors. */
 export class Storage {
@@ -45,55 +68,65 @@ export class Storage {
    * that the tensors an op saved were not modified since.
    */
   version = 0;
-  private buffer: ArrayBuffer | null;
-  private readonly token: object;
+  private block: Block | null;
+  /** Keeps this storage's group (see above) alive while the storage is. */
+  private readonly group: object;
+  private readonly count: GroupCount;
 
   constructor(dtype: DType, numel: number) {
     const bytes = numel * BYTES[dtype];
     this.dtype = dtype;
     this.bytes = bytes;
-    const key = bytes;
-    const list = freeLists.get(key);
-    let buf = list?.pop();
-    if (buf) {
-      cachedBytes -= buf.byteLength;
+    let block = freeLists.get(bytes)?.pop();
+    if (block) {
+      cachedBytes -= block.buf.byteLength;
       cacheHits++;
     } else {
+      let buf: ArrayBuffer;
       try {
         buf = new ArrayBuffer(bytes + 64);
       } catch (e) {
         throw new RangeError(`cannot allocate a ${dtype} tensor of ${numel} elements (${bytes} bytes): ${(e as Error).message}`);
       }
+      block = { buf, off: native.alignedOffset(buf) };
     }
-    this.buffer = buf;
-    const off = native.alignedOffset(buf);
-    const Ctor = arrayCtor(dtype);
-    this.data = new Ctor(buf, off, numel);
+    this.block = block;
+    this.data = new (arrayCtor(dtype))(block.buf, block.off, numel);
     allocCount++;
     liveStorages++;
     liveBytes += bytes;
-    this.token = {};
-    registry.register(this, bytes, this.token);
+    if (groupSize === GROUP_SIZE) {
+      group = {};
+      groupCount = { storages: 0, bytes: 0 };
+      registry.register(group, groupCount);
+      groupSize = 0;
+    }
+    groupSize++;
+    groupCount.storages++;
+    groupCount.bytes += bytes;
+    this.group = group;
+    this.count = groupCount;
   }
 
   get disposed(): boolean {
-    return this.buffer === null;
+    return this.block === null;
   }
 
   /** Returns the buffer to the cache now. Any tensor on this storage becomes unusable. */
   dispose(): void {
-    const buf = this.buffer;
-    if (!buf) return;
-    this.buffer = null;
+    const block = this.block;
+    if (!block) return;
+    this.block = null;
     this.data = new (arrayCtor(this.dtype))(0);
-    registry.unregister(this.token);
+    this.count.storages--;
+    this.count.bytes -= this.bytes;
     liveStorages--;
     liveBytes -= this.bytes;
-    if (cachedBytes + buf.byteLength <= cacheLimit) {
+    if (cachedBytes + block.buf.byteLength <= cacheLimit) {
       const list = freeLists.get(this.bytes);
-      if (list) list.push(buf);
-      else freeLists.set(this.bytes, [buf]);
-      cachedBytes += buf.byteLength;
+      if (list) list.push(block);
+      else freeLists.set(this.bytes, [block]);
+      cachedBytes += block.buf.byteLength;
     }
   }
 }
@@ -106,7 +139,11 @@ export function zeroStorage(dtype: DType, numel: number): Storage {
 }
 
 export interface MemoryReport {
-  /** Storages alive (not disposed, not yet collected). Collected ones are counted out when their finalizer runs. */
+  /**
+   * Storages alive: allocated, not disposed, not yet counted out after collection.
+   * Collected storages are counted out on a later turn of the event loop, in
+   * groups of up to 32 allocated together (see lib/memory.ts).
+   */
   liveStorages: number;
   /** Bytes of those storages. */
   liveBytes: number;

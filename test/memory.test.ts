@@ -172,17 +172,19 @@ describe('dispose()', () => {
 });
 
 describe('garbage collection', () => {
-  test('collected tensors are counted out', async () => {
+  test('collected tensors are counted out (in groups of 32 allocated together)', async () => {
     await collect();
     const m0 = torch.memory();
     (() => {
-      for (let i = 0; i < 200; i++) torch.ones([100]);
+      for (let i = 0; i < 2000; i++) torch.ones([100]);
     })();
-    expect(torch.memory().liveStorages).toBeGreaterThanOrEqual(m0.liveStorages + 200);
+    expect(torch.memory().liveStorages).toBeGreaterThanOrEqual(m0.liveStorages + 2000);
     await collect();
     const m1 = torch.memory();
-    expect(m1.liveStorages).toBeLessThanOrEqual(m0.liveStorages + 5);
-    expect(m1.liveBytes).toBeLessThanOrEqual(m0.liveBytes + 5 * 400);
+    // The group being filled is still referenced by the allocator, so up to 32
+    // collected storages may still be counted: the report lags by one group.
+    expect(m1.liveStorages).toBeLessThanOrEqual(m0.liveStorages + 32);
+    expect(m1.liveBytes).toBeLessThanOrEqual(m0.liveBytes + 32 * 400);
   });
 });
 
@@ -245,7 +247,7 @@ describe('a training loop without dispose() stays flat', () => {
     // so a leak would add gigabytes over 1500 steps; the bounds allow for
     // allocator and heap noise.
     const flat = rest.every((s) =>
-      s.liveStorages - s0.liveStorages <= 20 &&
+      s.liveStorages - s0.liveStorages <= 64 && // collected storages are counted out in groups of 32
       s.liveBytes - s0.liveBytes <= 2 * 2 ** 20 &&
       s.rss - s0.rss <= 96 * 2 ** 20 &&
       s.heap - s0.heap <= 32 * 2 ** 20);
