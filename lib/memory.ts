@@ -68,6 +68,8 @@ export class Storage {
    * that the tensors an op saved were not modified since.
    */
   version = 0;
+  /** Allocation number (the value of `allocations` when made): tells storages made during a backward. */
+  readonly serial: number;
   private block: Block | null;
   /** Keeps this storage's group (see above) alive while the storage is. */
   private readonly group: object;
@@ -92,7 +94,7 @@ export class Storage {
     }
     this.block = block;
     this.data = new (arrayCtor(dtype))(block.buf, block.off, numel);
-    allocCount++;
+    this.serial = allocCount++;
     liveStorages++;
     liveBytes += bytes;
     if (groupSize === GROUP_SIZE) {
@@ -129,6 +131,11 @@ export class Storage {
       cachedBytes += block.buf.byteLength;
     }
   }
+}
+
+/** The serial the next storage will get. */
+export function nextSerial(): number {
+  return allocCount;
 }
 
 /** Zero-filled storage (a reused buffer is cleared). */

@@ -6,6 +6,7 @@
  * tensors are dropped, and a second backward through the same nodes throws.
  */
 import { Tensor } from '../tensor';
+import { nextSerial, Storage } from '../memory';
 import { fmtShape, sameShape } from '../shape';
 import { noGrad } from './grad_mode';
 import { Ctx, Node } from './node';
@@ -22,18 +23,71 @@ export function gradEdge(t: Tensor): Node | null {
   return t._accNode;
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+/**
+ * Which gradient buffers the engine may recycle. A gradient made during this
+ * backward (its storage's serial is past `start`) by built-in code, and held
+ * by nothing but the engine, is dead once consumed: it goes back to the
+ * allocator's cache at once, so the next backward reuses it instead of
+ * allocating. A buffer is "escaped" when anything else may hold it: a leaf's
+ * .grad, a retained grad, a user-written autograd.Function.
+ */
+class GradBuffers {
+  private readonly refs = new Map<Storage, number>();
+  private readonly escaped = new Set<Storage>();
+  constructor(private readonly start: number) {}
+
+  hold(t: Tensor): void {
+    const s = t._storage;
+    this.refs.set(s, (this.refs.get(s) ?? 0) + 1);
+  }
+  escape(t: Tensor): void {
+    this.escaped.add(t._storage);
+  }
+  /** The only engine reference to a fresh, unescaped buffer that `t` covers whole. */
+  owned(t: Tensor): boolean {
+    const s = t._storage;
+    return s.serial >= this.start && !this.escaped.has(s) && this.refs.get(s) === 1 &&
+      t._offset === 0 && t.isContiguous() && t.numel() * (t.dtype === 'float64' ? 8 : 4) === s.bytes;
+  }
+  /** Drops one engine reference; disposes the buffer when it was the last and the buffer is fresh. */
+  release(t: Tensor): void {
+    const s = t._storage;
+    const n = (this.refs.get(s) ?? 1) - 1;
+    if (n > 0) {
+      this.refs.set(s, n);
+      return;
+    }
+    this.refs.delete(s);
+    if (s.serial >= this.start && !this.escaped.has(s)) s.dispose();
+  }
+}
+
+function accumulateLeaf(leaf: Tensor, g: Tensor, bufs: GradBuffers): void {
   if (!sameShape(g._shape, leaf._shape))
     throw new Error(`backward: gradient of shape ${fmtShape(g._shape)} does not match the leaf's shape ${fmtShape(leaf._shape)}`);
-  if (g.dtype !== leaf.dtype) g = S.cast(g, leaf.dtype);
+  if (g.dtype !== leaf.dtype) {
+    const c = S.cast(g, leaf.dtype);
+    bufs.release(g);
+    bufs.hold(c);
+    g = c;
+  }
   if (leaf.grad === null) {
-    // A fresh contiguous copy: the gradient may be a view or shared with another input.
-    leaf.grad = S.clone(g).detach();
+    if (bufs.owned(g)) {
+      // Nothing else holds this fresh buffer: it becomes the leaf's gradient as is.
+      leaf.grad = g.detach();
+      bufs.escape(g);
+    } else {
+      // A fresh contiguous copy: the gradient may be a view or shared with another input.
+      leaf.grad = S.clone(g).detach();
+    }
   } else if (leaf.grad.isContiguous() && !leaf.grad.isDisposed) {
-    S.assignInto(leaf.grad, B.add(leaf.grad, g));
+    const sum = B.add(leaf.grad, g);
+    S.assignInto(leaf.grad, sum);
+    sum.dispose();
   } else {
     leaf.grad = B.add(leaf.grad, g).detach();
   }
+  bufs.release(g);
 }
 
 export function runBackward(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): void {
@@ -41,10 +95,19 @@ export function runBackward(roots: Tensor[], grads: (Tensor | null)[], retainGra
 }
 
 function run(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): void {
+  const bufs = new GradBuffers(nextSerial());
   const pending = new Map<Node, Tensor>();
   const addGrad = (node: Node, g: Tensor): void => {
     const prev = pending.get(node);
-    pending.set(node, prev ? B.add(prev, g) : g);
+    if (!prev) {
+      bufs.hold(g);
+      pending.set(node, g);
+      return;
+    }
+    const sum = B.add(prev, g);
+    bufs.hold(sum);
+    pending.set(node, sum);
+    bufs.release(prev);
   };
   const starts: Node[] = [];
   roots.forEach((root, i) => {
@@ -96,18 +159,23 @@ function run(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): v
     pending.delete(node);
     visited.push(node);
     if (node.variable) {
-      accumulateLeaf(node.variable, g);
+      accumulateLeaf(node.variable, g, bufs);
       continue;
     }
-    if (node.retained) for (const t of node.retained) t.grad = g.detach();
+    if (node.retained) {
+      for (const t of node.retained) t.grad = g.detach();
+      bufs.escape(g);
+    }
     const ctx = node.ctx!;
     checkSavedVersions(node.name, ctx);
+    if (!node.builtin) bufs.escape(g);
     const outs = node.backwardFn!(ctx, g);
     for (let i = 0; i < node.next.length; i++) {
       const next = node.next[i];
       if (!next) continue;
       let gi = outs[i];
       if (gi) {
+        if (!node.builtin) bufs.escape(gi);
         if (!sameShape(gi._shape, node.inputShapes[i])) gi = sumToShape(gi, node.inputShapes[i]);
         addGrad(next, gi);
       }
@@ -118,6 +186,7 @@ function run(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): v
         else releaseUnreached(next, deps, pending, ready);
       }
     }
+    bufs.release(g);
   }
   if (!retainGraph)
     for (const node of visited)

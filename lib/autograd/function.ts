@@ -52,6 +52,6 @@ export class Function {
         if (gr && !(gr instanceof Tensor)) throw new TypeError(`${cls.name}.backward: gradient ${i} is not a Tensor`);
       });
       return grads;
-    });
+    }, false);
   }
 }

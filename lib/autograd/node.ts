@@ -50,6 +50,12 @@ export class Node {
   retained: Tensor[] | null = null;
   /** Set once the graph behind this node was freed by a backward without retainGraph. */
   released = false;
+  /**
+   * A built-in op's node: its backward neither keeps the gradient it is given
+   * nor returns tensors it keeps, so the engine may recycle both. False for
+   * autograd.Function subclasses (user code may hold on to them).
+   */
+  builtin = true;
 
   constructor(name: string, next: (Node | null)[], inputShapes: (readonly number[])[], ctx: Ctx | null,
               backwardFn: BackwardFn | null, variable: Tensor | null = null) {

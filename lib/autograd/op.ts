@@ -4,6 +4,8 @@
  * wanted); when any tensor input requires grad, the output gets a Node whose
  * backward returns one gradient per tensor input (in argument order). The
  * engine reduces broadcast gradients and sums them, so ops need not.
+ * A backward must not keep the gradient it is given, nor the tensors it
+ * returns, beyond its call: the engine recycles their buffers once consumed.
  */
 import { Tensor } from '../tensor';
 import { isGradEnabled, setGradEnabled } from './grad_mode';
@@ -43,12 +45,13 @@ export function defineOp<A extends unknown[]>(name: string, def: OpDef<A>): (...
 }
 
 /** Records `out` as made from `inputs` by a node with `backward`. */
-export function attach(out: Tensor, name: string, inputs: Tensor[], ctx: Ctx, backward: BackwardFn): Tensor {
+export function attach(out: Tensor, name: string, inputs: Tensor[], ctx: Ctx, backward: BackwardFn, builtin = true): Tensor {
   if (out.gradFn || out.requiresGrad || inputs.includes(out)) {
     // The forward returned an input (or a tensor already in a graph) as is: wrap it.
     out = out.detach();
   }
   out.gradFn = new Node(name, inputs.map(gradEdge), inputs.map((t) => t.shape), ctx, backward);
+  out.gradFn.builtin = builtin;
   out._requiresGrad = true;
   return out;
 }

@@ -4,9 +4,10 @@
  * crossEntropy is fused: one native pass computes log-softmax and the NLL,
  * and its gradient is (softmax(z) - onehot(target)) * g.
  */
-import { PointLoss } from '../../binding';
+import { PointLoss, ReduceOp } from '../../binding';
 import { defineOp } from '../autograd/op';
 import { native } from '../native';
+import type { FloatArray } from '../native';
 import { fmtShape, sameShape } from '../shape';
 import { Tensor } from '../tensor';
 import * as R from './reduce';
@@ -25,6 +26,23 @@ function reduce(losses: Tensor, reduction: Reduction): Tensor {
   return reduction === 'sum' ? R.sum(losses) : R.mean(losses);
 }
 
+/** Sum or mean (in float64) of per-element losses into a fresh 0-d tensor; `losses` is disposed. */
+function reduceInto(losses: Tensor, reduction: 'mean' | 'sum'): Tensor {
+  const out = Tensor._empty([], losses.dtype);
+  const n = losses.numel();
+  native.reduce(reduction === 'mean' ? ReduceOp.Mean : ReduceOp.Sum, fl(losses), 1, n, 1, fl(out));
+  losses.dispose();
+  return out;
+}
+
+/** The upstream gradient of a reduced loss as one factor for every element: g, or g / count for a mean. */
+function scalarGrad(g: Tensor, reduction: 'mean' | 'sum', count: number): FloatArray {
+  const v = g.item();
+  const a = g.dtype === 'float64' ? new Float64Array(1) : new Float32Array(1);
+  a[0] = reduction === 'mean' ? v / count : v;
+  return a;
+}
+
 // ---------------------------------------------------------------- cross-entropy
 const crossEntropyOp = defineOp('nllLoss', {
   forward(ctx, logits: Tensor, target: Int32Array, n: number, c: number) {
@@ -40,6 +58,29 @@ const crossEntropyOp = defineOp('nllLoss', {
     const [logProbs] = ctx.saved;
     const gl = Tensor._empty(logProbs._shape, logProbs.dtype);
     native.crossEntropyBackward(fl(logProbs), ctx.target as Int32Array, ctx.n as number, ctx.c as number, fl(cont(g)), fl(gl));
+    return [gl];
+  },
+});
+
+// The mean / sum of a loss as one op: the reduction happens in the same
+// native pass family, the backward scales the per-element gradient by a
+// single factor. One node and one output per loss, as PyTorch's fused losses.
+const crossEntropyReducedOp = defineOp('nllLoss', {
+  forward(ctx, logits: Tensor, target: Int32Array, n: number, c: number, reduction: 'mean' | 'sum') {
+    const lc = cont(logits);
+    const losses = Tensor._empty([n], lc.dtype);
+    const logProbs = Tensor._empty([n, c], lc.dtype);
+    native.crossEntropyForward(fl(lc), target, n, c, fl(losses), fl(logProbs));
+    ctx.save(logProbs);
+    Object.assign(ctx, { target, n, c, reduction });
+    return reduceInto(losses, reduction);
+  },
+  backward(ctx, g) {
+    const [logProbs] = ctx.saved;
+    const gl = Tensor._empty(logProbs._shape, logProbs.dtype);
+    const n = ctx.n as number;
+    native.crossEntropyBackward(fl(logProbs), ctx.target as Int32Array, n, ctx.c as number,
+      scalarGrad(g, ctx.reduction as 'mean' | 'sum', n), fl(gl));
     return [gl];
   },
 });
@@ -76,8 +117,9 @@ export function crossEntropy(input: Tensor, target: Tensor, { reduction = 'mean'
   const t = cont(target)._flat() as Int32Array;
   for (let i = 0; i < t.length; i++)
     if (t[i] < 0 || t[i] >= c) throw new RangeError(`crossEntropy: target ${t[i]} out of range for ${c} classes`);
+  if (reduction !== 'none') return crossEntropyReducedOp(x, Int32Array.from(t), n, c, reduction);
   const losses = crossEntropyOp(x, Int32Array.from(t), n, c);
-  return reduce(single ? S.reshape(losses, []) : losses, reduction);
+  return single ? S.reshape(losses, []) : losses;
 }
 
 // ---------------------------------------------------------------- pointwise losses
@@ -99,9 +141,36 @@ function pointLossOp(name: string, kind: PointLoss) {
   });
 }
 
+/** A point loss reduced to its mean or sum in the same op. */
+function reducedPointLossOp(name: string, kind: PointLoss) {
+  return defineOp(name, {
+    forward(ctx, x: Tensor, y: Tensor, reduction: 'mean' | 'sum') {
+      const losses = Tensor._empty(x._shape, x.dtype);
+      native.pointLoss(kind, fl(x), fl(y), fl(losses));
+      ctx.save(x, y);
+      ctx.reduction = reduction;
+      return reduceInto(losses, reduction);
+    },
+    backward(ctx, g) {
+      const [x, y] = ctx.saved;
+      const gx = Tensor._empty(x._shape, x.dtype);
+      native.pointLossBackward(kind, fl(x), fl(y), scalarGrad(g, ctx.reduction as 'mean' | 'sum', x.numel()), fl(gx));
+      return [gx, null];
+    },
+  });
+}
+
 const mseOp = pointLossOp('mseLoss', PointLoss.Mse);
 const bceOp = pointLossOp('binaryCrossEntropy', PointLoss.Bce);
 const bceLogitsOp = pointLossOp('binaryCrossEntropyWithLogits', PointLoss.BceLogits);
+const mseReducedOp = reducedPointLossOp('mseLoss', PointLoss.Mse);
+const bceReducedOp = reducedPointLossOp('binaryCrossEntropy', PointLoss.Bce);
+const bceLogitsReducedOp = reducedPointLossOp('binaryCrossEntropyWithLogits', PointLoss.BceLogits);
+
+function pointLoss(plain: (x: Tensor, y: Tensor) => Tensor, reduced: (x: Tensor, y: Tensor, r: 'mean' | 'sum') => Tensor,
+                   x: Tensor, y: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'none' ? plain(x, y) : reduced(x, y, reduction);
+}
 
 function pairOperands(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
   checkTensor(op, 'input', input);
@@ -125,7 +194,7 @@ export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' as R
     const d = x.sub(y);
     return reduce(d.mul(d), reduction);
   }
-  return reduce(mseOp(x, y), reduction);
+  return pointLoss(mseOp, mseReducedOp, x, y, reduction);
 }
 
 /** Binary cross-entropy on probabilities in [0, 1], logs clamped at -100 like PyTorch. */
@@ -136,12 +205,12 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { reduction = 
   for (let i = 0; i < d.length; i++)
     if (!(d[i] >= 0 && d[i] <= 1))
       throw new RangeError(`binaryCrossEntropy: all elements of input should be between 0 and 1; got ${d[i]} at index ${i}`);
-  return reduce(bceOp(x, y), reduction);
+  return pointLoss(bceOp, bceReducedOp, x, y, reduction);
 }
 
 /** Binary cross-entropy on logits: sigmoid fused in, stable for any logit. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction } = {}): Tensor {
   reduction = checkReduction('binaryCrossEntropyWithLogits', reduction);
   const [x, y] = pairOperands('binaryCrossEntropyWithLogits', input, target);
-  return reduce(bceLogitsOp(x, y), reduction);
+  return pointLoss(bceLogitsOp, bceLogitsReducedOp, x, y, reduction);
 }
