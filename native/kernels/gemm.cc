@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "kernels/gemm_small.h"
 #include "runtime/thread_pool.h"
 
 namespace tl {
@@ -42,6 +43,7 @@ class Scratch {
 struct GemmScratch {
   Scratch a, b, bias;
   Scratch bias_outer;  // the threaded driver's copy of bias, read by every task
+  Scratch small_b;     // the direct path's transposed copy of a small B
 };
 
 GemmScratch& scratch() {
@@ -317,10 +319,64 @@ bool gemm_parallel(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m
   return ok.load();
 }
 
+// ------------------------------------------------------------ direct small path
+// Shapes the blocked driver serves badly (gemm_small.h): a few rows of C
+// (batch-1 inference, the weight gradients of a tiny network), where packing
+// B touches as much memory as the product itself. Tall, thin products (many
+// rows, few columns) stay on the blocked path, which measured faster for them.
+// Chosen by the shape only. Returns 0 when the blocked driver should run, -1
+// when scratch memory could not be had, 1 when done.
+constexpr int64_t kSmallRows = 8;
+
+template <typename T>
+const SmallGemm<T>& pick_small(const SmallGemmKernels& t);
+template <>
+const SmallGemm<float>& pick_small<float>(const SmallGemmKernels& t) { return t.f32; }
+template <>
+const SmallGemm<double>& pick_small<double>(const SmallGemmKernels& t) { return t.f64; }
+
+template <typename T>
+int gemm_small(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda, const T* b,
+               int64_t ldb, T beta, T* c, int64_t ldc, const T* bias) {
+  if (k <= 0 || alpha == T(0)) return 0;
+  enum { kNone, kAxpy, kDot, kTransposedAxpy } how = kNone;
+  if (m <= kSmallRows) {
+    if (!tb) how = kAxpy;
+    else if (!ta && m <= 4) how = kDot;
+    else if (n * k <= 8192) how = kTransposedAxpy;
+  }
+  if (how == kNone) return 0;
+  GemmScratch& s = scratch();
+  if (bias) {
+    // Read once, before C is written, so that it may alias C.
+    T* copy = static_cast<T*>(s.bias.get(size_t(n) * sizeof(T)));
+    if (!copy) return -1;
+    std::memcpy(copy, bias, size_t(n) * sizeof(T));
+    bias = copy;
+  }
+  const SmallGemm<T>& K = pick_small<T>(small_gemm_kernels(active_isa()));
+  DenormalScope dz;
+  if (how == kAxpy) {
+    K.axpy(ta, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
+  } else if (how == kDot) {
+    K.dot(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
+  } else {
+    // B is stored n x k: copy it as k x n (at most 8192 elements) and run the axpy loop.
+    T* bt = static_cast<T*>(s.small_b.get(size_t(n * k) * sizeof(T)));
+    if (!bt) return -1;
+    for (int64_t j = 0; j < n; j++)
+      for (int64_t p = 0; p < k; p++) bt[p * n + j] = b[j * ldb + p];
+    K.axpy(ta, m, n, k, alpha, a, lda, bt, n, beta, c, ldc, bias);
+  }
+  return 1;
+}
+
 template <typename T>
 bool gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
           const T* b, int64_t ldb, T beta, T* c, int64_t ldc, const T* bias) {
   if (m <= 0 || n <= 0) return true;
+  const int small = gemm_small(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
+  if (small != 0) return small > 0;
   return gemm_parallel(pick<T>(gemm_kernels(active_isa())), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta,
                        c, ldc, bias);
 }

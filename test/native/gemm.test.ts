@@ -107,12 +107,16 @@ function checkCase(Ctor: FloatCtor, cs: Case, seed: number): void {
 }
 
 // (m, n, k) covering: k = 0, m < MR, n < NR, exact tiles, tiles + 1, KC +- 1
-// crossings (255..257), MC crossings (97, 129, 193, 257) and odd leftovers.
+// crossings (255..257), MC crossings (97, 129, 193, 257), odd leftovers, and
+// the direct small path.
 const SHAPES: [number, number, number][] = [
   [0, 5, 7], [5, 0, 7], [5, 7, 0], [0, 0, 0], [1, 1, 1], [2, 3, 5], [3, 2, 1], [1, 17, 3], [5, 1, 8],
   [7, 8, 15], [8, 7, 16], [15, 16, 17], [16, 15, 31], [17, 33, 8], [31, 17, 64], [33, 31, 5], [12, 32, 2],
   [13, 33, 65], [64, 65, 33], [65, 64, 100], [100, 129, 65], [129, 100, 257], [257, 31, 129], [31, 257, 16],
   [1, 129, 257], [257, 1, 64], [193, 17, 7],
+  // The direct path for m <= 8 (gemm_small.h): GEMV-like rows, its row blocks of 6, the
+  // 4-row dot blocks of x W^T, and transposed B copied when n * k <= 8192 (or not).
+  [1, 256, 784], [4, 33, 600], [8, 40, 97], [6, 70, 100], [7, 200, 50], [2, 5, 506],
 ];
 
 function casesFor(transA: boolean, transB: boolean): Case[] {
