@@ -14,7 +14,22 @@
  * - Outputs are written in place; functions return nothing unless stated.
  * - Wrong types give a TypeError, wrong sizes a RangeError, each naming the
  *   function and the argument: "gemm: argument 'a' must be a Float32Array or
- *   Float64Array, got number". No call can crash the process.
+ *   Float64Array, got number". No call can crash the process or hang.
+ * - Every function must be called with at least its declared number of
+ *   arguments; nullable ones are passed as null, not left out (TypeError
+ *   "gemm: expected 17 arguments, got 16"). Extra arguments are ignored.
+ * - Typed arrays backed by a SharedArrayBuffer are rejected (TypeError): another
+ *   thread could rewrite them between the checks and the kernel.
+ * - Numbers are never coerced: an argument that must be a number, boolean or
+ *   string is checked by type. Shape/stride arguments are plain Arrays of
+ *   integers; they are read before any typed array, so a getter on them may run
+ *   but cannot pull a typed array out from under the kernel (a detached array has length 0).
+ * - Products of sizes (numel of a shape, outer*n*inner, ...) must be <= 2^53 (RangeError).
+ * - Memory sharing: unless a function says otherwise, an output must not share
+ *   memory with any other argument (RangeError "op: arguments 'out' and 'x'
+ *   overlap in memory"); this also catches distinct typed arrays over one
+ *   ArrayBuffer. Where an output "may be" an input, it may be that very array
+ *   (same buffer, offset, length and type), and any partial overlap still throws.
  */
 
 export type FloatArray = Float32Array | Float64Array;
@@ -84,11 +99,12 @@ export const enum UnaryOp {
   Sin = 19,
   Cos = 20,
 }
-/** out[i] = op(x[i]; alpha, beta). Requires x.length === out.length. out may alias x. */
+/** out[i] = op(x[i]; alpha, beta). Requires x.length === out.length. out may be x (in place). */
 export function unary(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number, beta: number): void;
 /**
  * gx[i] = gy[i] * d op(x)/dx at x[i]. `x` is the op's input and `y` its output
- * (some ops use one, some the other; pass both). All four arrays have the same length.
+ * (some ops use one, some the other; pass both). All four arrays have the same length;
+ * gx may be x, y or gy.
  * Conventions as PyTorch: relu'(0) = 0, abs'(0) = 0, sign' = 0, clamp' = 1 inside
  * [alpha, beta] (inclusive) else 0, sqrt'(0) = inf.
  */
@@ -120,12 +136,13 @@ export const enum ReduceOp { Sum = 0, Mean = 1, Max = 2, Min = 3, Prod = 4 }
  *   out[o*inner + j] = reduce_{k<n} x[(o*n + k)*inner + j]
  * Sum/Mean accumulate in float64. Max/Min propagate NaN. n = 0 gives Sum 0,
  * Prod 1, Mean NaN; Max/Min with n = 0 throw a RangeError.
+ * outer*n*inner and outer*inner must be <= 2^53. out must not overlap x.
  */
 export function reduce(op: ReduceOp, x: FloatArray, outer: number, n: number, inner: number, out: FloatArray): void;
 /**
  * Same view; writes the value (if `values` is not null) and the index k of the
  * first maximum (isMax) or minimum over n. NaN counts as the maximum/minimum
- * (PyTorch). n must be >= 1.
+ * (PyTorch). n must be >= 1. values and indices must not overlap x or each other.
  */
 export function argReduce(isMax: boolean, x: FloatArray, outer: number, n: number, inner: number,
                           values: FloatArray | null, indices: Int32Array): void;
@@ -137,7 +154,8 @@ export function argReduce(isMax: boolean, x: FloatArray, outer: number, n: numbe
  * op(B) is k x n likewise (ldb); C is m x n row-major with leading dim ldc.
  * A[i,p] = a[aOffset + i*lda + p] (or a[aOffset + p*lda + i] when transposed).
  * beta = 0 ignores C's old contents (NaN in C does not propagate). k = 0 gives beta*C + bias.
- * Float32Array or Float64Array, all of one type; bias has length n. C must not overlap A or B.
+ * Float32Array or Float64Array, all of one type; bias has length n. C must not overlap A or B
+ * (bias may share memory with C: it is read before C is written).
  */
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
                      a: FloatArray, aOffset: number, lda: number,
@@ -147,12 +165,12 @@ export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: 
 // ---------------------------------------------------------------- softmax and losses
 /**
  * x contiguous, viewed as (outer, n, inner); softmax (or log-softmax when `log`)
- * over the middle axis, max-subtracted. out has x's length and may alias x.
+ * over the middle axis, max-subtracted. out has x's length and may be x (in place).
  */
 export function softmax(x: FloatArray, outer: number, n: number, inner: number, out: FloatArray, log: boolean): void;
 /**
  * Backward of softmax given its output y: gx = y * (gy - sum(gy * y)); of
- * log-softmax: gx = gy - exp(y) * sum(gy). Same view and lengths.
+ * log-softmax: gx = gy - exp(y) * sum(gy). Same view and lengths. gx may be y or gy.
  */
 export function softmaxBackward(y: FloatArray, gy: FloatArray, outer: number, n: number, inner: number,
                                 gx: FloatArray, log: boolean): void;
@@ -160,13 +178,15 @@ export function softmaxBackward(y: FloatArray, gy: FloatArray, outer: number, n:
  * Fused log-softmax + NLL over rows of logits (n x c, contiguous):
  *   logProbs[i, j] = logits[i, j] - logsumexp(logits[i, :]);  losses[i] = -logProbs[i, target[i]].
  * A target < 0 or >= c throws RangeError "crossEntropy: target 12 out of range for 10 classes".
- * losses has length n, logProbs n*c (kept for the backward).
+ * losses has length n, logProbs n*c (kept for the backward). logProbs may be logits;
+ * losses must not overlap logits, logProbs or target, nor target logProbs.
  */
 export function crossEntropyForward(logits: FloatArray, target: Int32Array, n: number, c: number,
                                     losses: FloatArray, logProbs: FloatArray): void;
 /**
  * gLogits[i, j] = gLoss[i or 0] * (exp(logProbs[i, j]) - [j == target[i]]).
  * gLoss has length 1 (the same factor for every row, e.g. g / n for 'mean') or n.
+ * gLogits may be logProbs; it must not overlap gLoss or target.
  */
 export function crossEntropyBackward(logProbs: FloatArray, target: Int32Array, n: number, c: number,
                                      gLoss: FloatArray, gLogits: FloatArray): void;
@@ -177,13 +197,13 @@ export const enum PointLoss {
   Bce = 1,       // -(y * max(ln x, -100) + (1 - y) * max(ln(1 - x), -100))   (x in [0, 1])
   BceLogits = 2, // max(x, 0) - x*y + ln(1 + e^-|x|)                       (x any real)
 }
-/** out[i] = loss(input[i], target[i]). All three the same length. */
+/** out[i] = loss(input[i], target[i]). All three the same length. out may be input or target. */
 export function pointLoss(kind: PointLoss, input: FloatArray, target: FloatArray, out: FloatArray): void;
 /**
  * gIn[i] = gOut[i or 0] * d loss / d input at (input[i], target[i]).
  * MSE: 2(x - y); BCE: (x - y) / max((1 - x) x, eps) with PyTorch's eps = float32(1e-12), also
  * for Float64Array (so x = 0, y = 1 gives -1.000000004e12 as torch does); BceLogits: sigmoid(x) - y.
- * gOut has length 1 (broadcast) or input.length.
+ * gOut has length 1 (broadcast) or input.length. gIn may be input, target or gOut.
  */
 export function pointLossBackward(kind: PointLoss, input: FloatArray, target: FloatArray, gOut: FloatArray,
                                   gIn: FloatArray): void;
@@ -221,6 +241,7 @@ export function getRngState(): Uint8Array;
 /**
  * Restores a state from getRngState() (2536 bytes: "TLRG", version 1, seed, mt19937 position and
  * words, cached normals); RangeError if it is not one, and the generator is then unchanged.
+ * A Uint8Array over a SharedArrayBuffer is rejected (TypeError).
  */
 export function setRngState(state: Uint8Array): void;
 
@@ -231,7 +252,8 @@ export function setRngState(state: Uint8Array): void;
  *   if momentum != 0: buf = firstStep ? g : momentum * buf + (1 - dampening) * g
  *                     g = nesterov ? g + momentum * buf : buf
  *   param -= lr * g
- * momentumBuf is null when momentum == 0, else it has param's length.
+ * momentumBuf is null when momentum == 0, else it has param's length. param, grad and
+ * momentumBuf must not overlap.
  */
 export function sgdStep(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, lr: number,
                         momentum: number, dampening: number, weightDecay: number, nesterov: boolean,
@@ -241,6 +263,9 @@ export function sgdStep(param: FloatArray, grad: FloatArray, momentumBuf: FloatA
 /**
  * dst[dstOffset + i . dstStrides] = cast(src[srcOffset + i . srcStrides]) for every index i of
  * `shape`. Any element types; the views must not overlap in memory (RangeError).
+ * The destination view must not overlap itself: no dim of size > 1 may have dstStride 0
+ * (RangeError "assign: destination view overlaps itself (stride 0 in dim d)"), and prod(shape)
+ * must be <= dst.length (RangeError), which also bounds the work.
  * This is every write into a view: copy_, cat, the backward of narrow/select.
  */
 export function assign(shape: number[], src: AnyArray, srcOffset: number, srcStrides: number[],
@@ -248,9 +273,14 @@ export function assign(shape: number[], src: AnyArray, srcOffset: number, srcStr
 /**
  * x contiguous (outer, n, inner); out (outer, indices.length, inner) contiguous:
  * out[o, j, :] = x[o, indices[j], :]. Same element type. An index outside [0, n) throws RangeError.
+ * outer*n*inner, outer*inner and outer*indices.length*inner must be <= 2^53.
+ * out must not overlap x or indices.
  */
 export function indexSelect(x: AnyArray, outer: number, n: number, inner: number, indices: Int32Array,
                             out: AnyArray): void;
-/** acc (outer, n, inner) += src (outer, indices.length, inner) scattered at indices (repeats add up). */
+/**
+ * acc (outer, n, inner) += src (outer, indices.length, inner) scattered at indices (repeats add up).
+ * Same size limits as indexSelect; acc must not overlap src or indices.
+ */
 export function indexAdd(acc: AnyArray, outer: number, n: number, inner: number, indices: Int32Array,
                          src: AnyArray): void;

@@ -7,12 +7,24 @@ namespace tl {
 void ThrowType(Napi::Env env, const std::string& msg) { throw Napi::TypeError::New(env, msg); }
 void ThrowRange(Napi::Env env, const std::string& msg) { throw Napi::RangeError::New(env, msg); }
 
+// Whether typed array v's buffer is a SharedArrayBuffer: napi_is_arraybuffer
+// is false for those (N-API 8 has no direct test).
+bool IsSharedBacked(const Napi::Value& v) {
+  if (!v.IsTypedArray()) return false;
+  napi_value ab = nullptr;
+  if (napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, nullptr, &ab, nullptr) != napi_ok || !ab) return false;
+  bool is_ab = false;
+  if (napi_is_arraybuffer(v.Env(), ab, &is_ab) != napi_ok) return false;
+  return !is_ab;
+}
+
 std::string Describe(const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
   if (v.IsNumber()) return "number";
   if (v.IsBoolean()) return "boolean";
   if (v.IsString()) return "string";
+  if (v.IsSymbol()) return "symbol";
   if (v.IsTypedArray()) {
     const char* names[] = {"Int8Array",    "Uint8Array",   "Uint8ClampedArray", "Int16Array",
                            "Uint16Array",  "Int32Array",   "Uint32Array",       "Float32Array",
@@ -20,7 +32,8 @@ std::string Describe(const Napi::Value& v) {
     auto ta = v.As<Napi::TypedArray>();
     auto t = static_cast<size_t>(ta.TypedArrayType());
     std::string name = t < sizeof(names) / sizeof(names[0]) ? names[t] : "TypedArray";
-    return name + "(" + std::to_string(ta.ElementLength()) + ")";
+    return name + "(" + std::to_string(ta.ElementLength()) + ")" +
+           (IsSharedBacked(v) ? " backed by a SharedArrayBuffer" : "");
   }
   if (v.IsArrayBuffer()) return "ArrayBuffer";
   if (v.IsArray()) return "Array";
@@ -42,25 +55,39 @@ static std::string KindsText(unsigned kinds) {
   return s;
 }
 
+void RequireArgs(const Napi::CallbackInfo& info, const char* op, size_t n) {
+  if (info.Length() < n)
+    ThrowType(info.Env(), std::string(op) + ": expected " + std::to_string(n) + (n == 1 ? " argument" : " arguments") +
+                              ", got " + std::to_string(info.Length()));
+}
+
 Array ArgArray(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name, unsigned kinds) {
   Napi::Env env = info.Env();
   Napi::Value v = info[i];
   Array out;
   bool ok = false;
   if (v.IsTypedArray()) {
-    auto ta = v.As<Napi::TypedArray>();
-    switch (ta.TypedArrayType()) {
+    // napi_get_typedarray_info directly: it gives the data pointer (already
+    // offset by the view's byteOffset) for any backing store and never runs JS.
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    napi_status st = napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+    if (st != napi_ok) ThrowType(env, Prefix(op, name) + " could not be read as a typed array");
+    switch (type) {
       case napi_float32_array: out.dtype = Dtype::F32; ok = kinds & kF32; break;
       case napi_float64_array: out.dtype = Dtype::F64; ok = kinds & kF64; break;
       case napi_int32_array: out.dtype = Dtype::I32; ok = kinds & kI32; break;
       default: break;
     }
+    if (ok && IsSharedBacked(v))
+      ThrowType(env, Prefix(op, name) + " must be a " + KindsText(kinds) +
+                         " over an ordinary ArrayBuffer (SharedArrayBuffer is not supported), got " + Describe(v));
     if (ok) {
-      out.length = ta.ElementLength();
-      Napi::ArrayBuffer buf = ta.ArrayBuffer();
-      // A detached buffer reports length 0 and no data; treat it as empty.
-      out.data = buf.Data() ? static_cast<uint8_t*>(buf.Data()) + ta.ByteOffset() : nullptr;
-      if (!out.data) out.length = 0;
+      // A detached buffer reports length 0 and no data; an empty array never
+      // hands a pointer to a kernel.
+      out.length = data ? length : 0;
+      out.data = out.length ? data : nullptr;
     }
   }
   if (!ok) ThrowType(env, Prefix(op, name) + " must be a " + KindsText(kinds) + ", got " + Describe(v));
@@ -106,16 +133,22 @@ std::vector<int64_t> ArgInts(const Napi::CallbackInfo& info, size_t i, const cha
   Napi::Env env = info.Env();
   if (!info[i].IsArray()) ThrowType(env, Prefix(op, name) + " must be an Array of integers, got " + Describe(info[i]));
   auto arr = info[i].As<Napi::Array>();
-  if (arr.Length() > kMaxDims)
-    ThrowRange(env, Prefix(op, name) + " has " + std::to_string(arr.Length()) + " entries, at most " +
+  // Read the length once: arr.Get(k) may run a getter that grows or shrinks
+  // the array; the entries read are those below the length seen here.
+  const uint32_t len = arr.Length();
+  if (len > kMaxDims)
+    ThrowRange(env, Prefix(op, name) + " has " + std::to_string(len) + " entries, at most " +
                         std::to_string(kMaxDims) + " allowed");
-  std::vector<int64_t> out(arr.Length());
-  for (uint32_t k = 0; k < arr.Length(); k++) {
+  std::vector<int64_t> out(len);
+  for (uint32_t k = 0; k < len; k++) {
     Napi::Value e = arr.Get(k);
-    double x = e.IsNumber() ? e.As<Napi::Number>().DoubleValue() : NAN;
+    const bool num = e.IsNumber();
+    double x = num ? e.As<Napi::Number>().DoubleValue() : NAN;
     if (!(x == std::floor(x)) || x < static_cast<double>(lo) || x > static_cast<double>(hi))
+      // Numbers print as JS would ("0.5", "NaN"); anything else by its kind
+      // (converting it could throw, e.g. a Symbol, or run user code).
       ThrowRange(env, Prefix(op, name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(lo) +
-                          ", " + std::to_string(hi) + "], got " + e.ToString().Utf8Value());
+                          ", " + std::to_string(hi) + "], got " + (num ? e.ToString().Utf8Value() : Describe(e)));
     out[k] = static_cast<int64_t>(x);
   }
   return out;
@@ -172,6 +205,26 @@ void RequireMatrixInBounds(Napi::Env env, const char* op, const char* name, cons
                         std::to_string(a.length));
 }
 
+bool Overlap(const Array& a, const Array& b) {
+  if (!a.data || !b.data || !a.length || !b.length) return false;
+  auto a0 = reinterpret_cast<uintptr_t>(a.data), b0 = reinterpret_cast<uintptr_t>(b.data);
+  return a0 < b0 + b.length * b.elem_size() && b0 < a0 + a.length * a.elem_size();
+}
+
+void RequireDisjoint(Napi::Env env, const char* op, const char* na, const Array& a, const char* nb, const Array& b) {
+  if (Overlap(a, b))
+    ThrowRange(env, std::string(op) + ": arguments '" + na + "' and '" + nb +
+                        "' overlap in memory; use separate arrays");
+}
+
+void RequireSameOrDisjoint(Napi::Env env, const char* op, const char* nout, const Array& out, const char* nin,
+                           const Array& in) {
+  if (!Overlap(out, in)) return;
+  if (out.data == in.data && out.length == in.length && out.dtype == in.dtype) return;
+  ThrowRange(env, std::string(op) + ": argument '" + nout + "' partially overlaps '" + nin +
+                      "' in memory; it may only be that very array or disjoint from it");
+}
+
 }  // namespace tl
 
 #include <map>
@@ -180,14 +233,32 @@ void RequireMatrixInBounds(Napi::Env env, const char* op, const char* name, cons
 namespace tl {
 
 uint64_t ShapeNumel(Napi::Env env, const char* op, const char* name, const std::vector<int64_t>& shape) {
+  for (int64_t s : shape)
+    if (s == 0) return 0;
   unsigned __int128 n = 1;
   for (int64_t s : shape) {
-    if (s == 0) return 0;
-    n *= static_cast<unsigned __int128>(s);
+    n *= static_cast<unsigned __int128>(s);  // both factors <= 2^53: no wrap
     if (n > (static_cast<unsigned __int128>(1) << 53))
       ThrowRange(env, Prefix(op, name) + " has more than 2^53 elements");
   }
   return static_cast<uint64_t>(n);
+}
+
+uint64_t CheckedProduct(Napi::Env env, const char* op, const char* what, std::initializer_list<int64_t> factors) {
+  std::string text;
+  for (int64_t f : factors) text += (text.empty() ? "" : "*") + std::to_string(f);
+  for (int64_t f : factors) {
+    if (f < 0) ThrowRange(env, std::string(op) + ": " + what + " = " + text + " has a negative factor");
+    if (f == 0) return 0;
+  }
+  const unsigned __int128 kMax = static_cast<unsigned __int128>(1) << 53;
+  unsigned __int128 p = 1;
+  for (int64_t f : factors) {
+    // p <= 2^53 and f < 2^63: p * f < 2^116, no wrap.
+    p *= static_cast<unsigned __int128>(f);
+    if (p > kMax) ThrowRange(env, std::string(op) + ": " + what + " = " + text + " is more than 2^53");
+  }
+  return static_cast<uint64_t>(p);
 }
 
 namespace {
@@ -224,19 +295,21 @@ void EnvSlotSet(Napi::Env env, const void* key, void* p, void (*destroy)(void*))
 namespace tl {
 
 View3 ArgView3(const Napi::CallbackInfo& info, size_t i, const char* op) {
+  Napi::Env env = info.Env();
   View3 v;
   v.outer = ArgInt(info, i, op, "outer");
   v.n = ArgInt(info, i + 1, op, "n");
   v.inner = ArgInt(info, i + 2, op, "inner");
+  v.numel = CheckedProduct(env, op, "outer*n*inner", {v.outer, v.n, v.inner});
+  v.outer_inner = CheckedProduct(env, op, "outer*inner", {v.outer, v.inner});
   return v;
 }
 
 void RequireView3(Napi::Env env, const char* op, const char* name, const Array& a, const View3& v) {
-  unsigned __int128 need = static_cast<unsigned __int128>(v.outer) * static_cast<unsigned __int128>(v.n) *
-                           static_cast<unsigned __int128>(v.inner);
-  if (need != a.length)
+  if (v.numel != a.length)
     ThrowRange(env, Prefix(op, name) + " has length " + std::to_string(a.length) + ", expected outer*n*inner = " +
-                        std::to_string(v.outer) + "*" + std::to_string(v.n) + "*" + std::to_string(v.inner));
+                        std::to_string(v.outer) + "*" + std::to_string(v.n) + "*" + std::to_string(v.inner) + " = " +
+                        std::to_string(v.numel));
 }
 
 }  // namespace tl

@@ -25,20 +25,20 @@ void CopyFrom(const std::vector<int64_t>& shape, const Array& src, int64_t off, 
 Napi::Value StridedCopy(const Napi::CallbackInfo& info) {
   const char* op = "stridedCopy";
   Napi::Env env = info.Env();
-  Array src = ArgArray(info, 0, op, "src", kAny);
-  int64_t off = ArgInt(info, 1, op, "offset");
+  RequireArgs(info, op, 5);
+  // JS arrays first: reading them may run user JS (args.h, rule 2).
   auto shape = ArgInts(info, 2, op, "shape", 0, int64_t(1) << 52);
   auto strides = ArgInts(info, 3, op, "strides", 0, int64_t(1) << 52);
+  Array src = ArgArray(info, 0, op, "src", kAny);
+  int64_t off = ArgInt(info, 1, op, "offset");
   Array dst = ArgArray(info, 4, op, "dst", kAny);
   RequireStridedInBounds(env, op, "src", src, off, shape, strides);
+  // dst is contiguous with exactly numel elements: the copy's work is bounded by dst.length.
   uint64_t numel = ShapeNumel(env, op, "shape", shape);
   RequireLength(env, op, "dst", dst, static_cast<size_t>(numel));
   if (numel == 0) return env.Undefined();
   // Overlap would make the result depend on the traversal order.
-  const size_t es = src.dtype == Dtype::F64 ? 8 : 4, ed = dst.dtype == Dtype::F64 ? 8 : 4;
-  auto s0 = reinterpret_cast<uintptr_t>(src.data), d0 = reinterpret_cast<uintptr_t>(dst.data);
-  if (s0 < d0 + numel * ed && d0 < s0 + src.length * es)
-    ThrowRange(env, "stridedCopy: arguments 'src' and 'dst' overlap in memory");
+  RequireDisjoint(env, op, "src", src, "dst", dst);
   switch (dst.dtype) {
     case Dtype::F32: CopyFrom(shape, src, off, strides, dst.as<float>()); break;
     case Dtype::F64: CopyFrom(shape, src, off, strides, dst.as<double>()); break;
@@ -51,6 +51,7 @@ Napi::Value StridedCopy(const Napi::CallbackInfo& info) {
 Napi::Value Fill(const Napi::CallbackInfo& info) {
   const char* op = "fill";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 2);
   Array dst = ArgArray(info, 0, op, "dst", kAny);
   switch (dst.dtype) {
     case Dtype::F32: copy::fill(dst.length, dst.as<float>(), static_cast<float>(ArgAnyNumber(info, 1, op, "value"))); break;

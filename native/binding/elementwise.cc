@@ -22,6 +22,7 @@ UnaryOp ArgUnaryOp(const Napi::CallbackInfo& info, const char* op) {
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   const char* op = "unary";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 5);
   UnaryOp u = ArgUnaryOp(info, op);
   Array x = ArgArray(info, 1, op, "x", kFloat);
   Array out = ArgArray(info, 2, op, "out", kFloat);
@@ -29,6 +30,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   double beta = ArgAnyNumber(info, 4, op, "beta");
   RequireSameDtype(env, op, "x", x, "out", out);
   RequireSameLength(env, op, "x", x, "out", out);
+  RequireSameOrDisjoint(env, op, "out", out, "x", x);
   if (x.dtype == Dtype::F32)
     elementwise::unary<float>(u, x.length, x.as<float>(), out.as<float>(), static_cast<float>(alpha),
                               static_cast<float>(beta));
@@ -41,6 +43,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
 Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   const char* op = "unaryBackward";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 7);
   UnaryOp u = ArgUnaryOp(info, op);
   Array x = ArgArray(info, 1, op, "x", kFloat);
   Array y = ArgArray(info, 2, op, "y", kFloat);
@@ -54,6 +57,9 @@ Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   RequireSameLength(env, op, "x", x, "y", y);
   RequireSameLength(env, op, "x", x, "gy", gy);
   RequireSameLength(env, op, "x", x, "gx", gx);
+  RequireSameOrDisjoint(env, op, "gx", gx, "x", x);
+  RequireSameOrDisjoint(env, op, "gx", gx, "y", y);
+  RequireSameOrDisjoint(env, op, "gx", gx, "gy", gy);
   if (x.dtype == Dtype::F32)
     elementwise::unary_backward<float>(u, x.length, x.as<float>(), y.as<float>(), gy.as<float>(), gx.as<float>(),
                                        static_cast<float>(alpha), static_cast<float>(beta));
@@ -98,14 +104,16 @@ void CallBinary(BinaryOp b, const std::vector<int64_t>& shape, const Array& a, i
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   const char* op = "binary";
   Napi::Env env = info.Env();
-  auto bop = static_cast<BinaryOp>(ArgInt(info, 0, op, "op", 0, static_cast<int64_t>(BinaryOp::Count) - 1));
+  RequireArgs(info, op, 9);
+  // JS arrays first: reading them may run user JS (args.h, rule 2).
   auto shape = ArgInts(info, 1, op, "shape", 0, kMaxStride);
+  auto as = ArgInts(info, 4, op, "aStrides", 0, kMaxStride);
+  auto bs = ArgInts(info, 7, op, "bStrides", 0, kMaxStride);
+  auto bop = static_cast<BinaryOp>(ArgInt(info, 0, op, "op", 0, static_cast<int64_t>(BinaryOp::Count) - 1));
   Array a = ArgArray(info, 2, op, "a", kAny);
   int64_t ao = ArgInt(info, 3, op, "aOffset");
-  auto as = ArgInts(info, 4, op, "aStrides", 0, kMaxStride);
   Array b = ArgArray(info, 5, op, "b", kAny);
   int64_t bo = ArgInt(info, 6, op, "bOffset");
-  auto bs = ArgInts(info, 7, op, "bStrides", 0, kMaxStride);
   Array out = ArgArray(info, 8, op, "out", kAny);
   RequireSameDtype(env, op, "a", a, "b", b);
   RequireSameDtype(env, op, "a", a, "out", out);
@@ -113,6 +121,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     ThrowType(env, "binary: Pow is not defined for Int32Array operands; convert to a float type first");
   RequireStridedInBounds(env, op, "a", a, ao, shape, as);
   RequireStridedInBounds(env, op, "b", b, bo, shape, bs);
+  // out is contiguous with exactly numel elements: the work is bounded by out.length.
   uint64_t numel = ShapeNumel(env, op, "shape", shape);
   RequireLength(env, op, "out", out, static_cast<size_t>(numel));
   if (numel == 0) return env.Undefined();

@@ -40,6 +40,7 @@ bool Overlap(const Span& x, const Span& y) { return x.lo < x.hi && y.lo < y.hi &
 
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  RequireArgs(info, kOp, 17);
   const bool trans_a = ArgBool(info, 0, kOp, "transA");
   const bool trans_b = ArgBool(info, 1, kOp, "transB");
   const int64_t m = ArgInt(info, 2, kOp, "m");

@@ -34,17 +34,30 @@ void AssignTo(const std::vector<int64_t>& shape, const Array& src, int64_t so, c
 Napi::Value Assign(const Napi::CallbackInfo& info) {
   const char* op = "assign";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 7);
+  // JS arrays first: reading them may run user JS (args.h, rule 2).
   auto shape = ArgInts(info, 0, op, "shape", 0, int64_t(1) << 52);
+  auto ss = ArgInts(info, 3, op, "srcStrides", 0, int64_t(1) << 52);
+  auto ds = ArgInts(info, 6, op, "dstStrides", 0, int64_t(1) << 52);
   Array src = ArgArray(info, 1, op, "src", kAny);
   int64_t so = ArgInt(info, 2, op, "srcOffset");
-  auto ss = ArgInts(info, 3, op, "srcStrides", 0, int64_t(1) << 52);
   Array dst = ArgArray(info, 4, op, "dst", kAny);
   int64_t dof = ArgInt(info, 5, op, "dstOffset");
-  auto ds = ArgInts(info, 6, op, "dstStrides", 0, int64_t(1) << 52);
   RequireStridedInBounds(env, op, "src", src, so, shape, ss);
   RequireStridedInBounds(env, op, "dst", dst, dof, shape, ds);
   for (int64_t s : shape)
     if (s == 0) return env.Undefined();
+  // The destination must not overlap itself (its writes would race with one
+  // another and, with stride 0, a view of 2^104 elements fits in one element),
+  // so it has at most dst.length elements: that bounds the work of the copy.
+  for (size_t d = 0; d < shape.size(); d++)
+    if (shape[d] > 1 && ds[d] == 0)
+      ThrowRange(env, "assign: destination view overlaps itself (stride 0 in dim " + std::to_string(d) + ")");
+  const uint64_t numel = ShapeNumel(env, op, "shape", shape);
+  if (numel > dst.length)
+    ThrowRange(env, "assign: the destination view has " + std::to_string(numel) +
+                        " elements but argument 'dst' has length " + std::to_string(dst.length) +
+                        ", so the view overlaps itself");
   uintptr_t slo, shi, dlo, dhi;
   Span(src, so, shape, ss, &slo, &shi);
   Span(dst, dof, shape, ds, &dlo, &dhi);
@@ -58,18 +71,6 @@ Napi::Value Assign(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-struct AxisView {
-  int64_t outer, n, inner;
-};
-
-AxisView ArgAxisView(const Napi::CallbackInfo& info, size_t i, const char* op) {
-  AxisView v;
-  v.outer = ArgInt(info, i, op, "outer");
-  v.n = ArgInt(info, i + 1, op, "n");
-  v.inner = ArgInt(info, i + 2, op, "inner");
-  return v;
-}
-
 void CheckIndices(Napi::Env env, const char* op, const Array& idx, int64_t n) {
   const int32_t* p = idx.as<int32_t>();
   for (size_t j = 0; j < idx.length; j++)
@@ -78,19 +79,33 @@ void CheckIndices(Napi::Env env, const char* op, const Array& idx, int64_t n) {
                           std::to_string(n));
 }
 
+// The (outer, m, inner) side of indexSelect / indexAdd, m = indices.length:
+// its element count, checked against 2^53 factor by factor.
+uint64_t GatheredNumel(Napi::Env env, const char* op, const View3& v, const Array& idx) {
+  return CheckedProduct(env, op, "outer*indices.length*inner",
+                        {v.outer, static_cast<int64_t>(idx.length), v.inner});
+}
+
 // indexSelect(x, outer, n, inner, indices, out): out (outer, m, inner) = x (outer, n, inner)[:, indices, :]
 Napi::Value IndexSelect(const Napi::CallbackInfo& info) {
   const char* op = "indexSelect";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 6);
   Array x = ArgArray(info, 0, op, "x", kAny);
-  AxisView v = ArgAxisView(info, 1, op);
+  View3 v = ArgView3(info, 1, op);
   Array idx = ArgArray(info, 4, op, "indices", kI32);
   Array out = ArgArray(info, 5, op, "out", kAny);
   RequireSameDtype(env, op, "x", x, "out", out);
-  const __int128 need = static_cast<__int128>(v.outer) * v.n * v.inner;
-  if (need != static_cast<__int128>(x.length)) RequireLength(env, op, "x", x, static_cast<size_t>(need > 0 ? need : 0));
-  RequireLength(env, op, "out", out, static_cast<size_t>(v.outer * static_cast<int64_t>(idx.length) * v.inner));
+  RequireView3(env, op, "x", x, v);
+  const uint64_t m_numel = GatheredNumel(env, op, v, idx);
+  RequireLength(env, op, "out", out, static_cast<size_t>(m_numel));
+  // out is written while x is still read, and indices would be re-read after
+  // rows of out are written (an overwritten index would be out of range).
+  RequireDisjoint(env, op, "out", out, "x", x);
+  RequireDisjoint(env, op, "out", out, "indices", idx);
   CheckIndices(env, op, idx, v.n);
+  // Empty out: nothing to write (and outer alone may be huge: no empty loop over it).
+  if (m_numel == 0) return env.Undefined();
   const int64_t m = static_cast<int64_t>(idx.length);
   switch (x.dtype) {
     case Dtype::F32: index_select(x.as<float>(), v.outer, v.n, v.inner, idx.as<int32_t>(), m, out.as<float>()); break;
@@ -104,15 +119,20 @@ Napi::Value IndexSelect(const Napi::CallbackInfo& info) {
 Napi::Value IndexAdd(const Napi::CallbackInfo& info) {
   const char* op = "indexAdd";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 6);
   Array acc = ArgArray(info, 0, op, "acc", kAny);
-  AxisView v = ArgAxisView(info, 1, op);
+  View3 v = ArgView3(info, 1, op);
   Array idx = ArgArray(info, 4, op, "indices", kI32);
   Array src = ArgArray(info, 5, op, "src", kAny);
   RequireSameDtype(env, op, "acc", acc, "src", src);
-  const __int128 need = static_cast<__int128>(v.outer) * v.n * v.inner;
-  if (need != static_cast<__int128>(acc.length)) RequireLength(env, op, "acc", acc, static_cast<size_t>(need > 0 ? need : 0));
-  RequireLength(env, op, "src", src, static_cast<size_t>(v.outer * static_cast<int64_t>(idx.length) * v.inner));
+  RequireView3(env, op, "acc", acc, v);
+  const uint64_t m_numel = GatheredNumel(env, op, v, idx);
+  RequireLength(env, op, "src", src, static_cast<size_t>(m_numel));
+  // acc is written while src and indices are still read.
+  RequireDisjoint(env, op, "acc", acc, "src", src);
+  RequireDisjoint(env, op, "acc", acc, "indices", idx);
   CheckIndices(env, op, idx, v.n);
+  if (m_numel == 0) return env.Undefined();
   const int64_t m = static_cast<int64_t>(idx.length);
   switch (acc.dtype) {
     case Dtype::F32: index_add(acc.as<float>(), v.outer, v.n, v.inner, idx.as<int32_t>(), m, src.as<float>()); break;

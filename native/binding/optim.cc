@@ -9,16 +9,11 @@ namespace tl {
 
 namespace {
 
-bool Overlap(const Array& a, const Array& b) {
-  const size_t e = a.dtype == Dtype::F64 ? 8 : 4;
-  auto a0 = reinterpret_cast<uintptr_t>(a.data), b0 = reinterpret_cast<uintptr_t>(b.data);
-  return a.length && b.length && a0 < b0 + b.length * e && b0 < a0 + a.length * e;
-}
-
 // sgdStep(param, grad, momentumBuf | null, lr, momentum, dampening, weightDecay, nesterov, firstStep)
 Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   const char* op = "sgdStep";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 9);
   Array p = ArgArray(info, 0, op, "param", kFloat);
   Array g = ArgArray(info, 1, op, "grad", kFloat);
   Array buf = ArgArrayOrNull(info, 2, op, "momentumBuf", kFloat);

@@ -30,6 +30,7 @@ std::string Num(Napi::Env env, double x) { return Napi::Number::New(env, x).ToSt
 // manualSeed(seed): an integer in [-2^63, 2^64); negatives wrap to uint64 like torch.manual_seed.
 Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  RequireArgs(info, "manualSeed", 1);
   double s = ArgAnyNumber(info, 0, "manualSeed", "seed");
   if (!(s == std::floor(s)) || s < -9223372036854775808.0 || s >= 18446744073709551616.0)
     ThrowRange(env, "manualSeed: argument 'seed' must be an integer in [-2^63, 2^64), got " + Num(env, s));
@@ -42,6 +43,7 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
 Napi::Value Uniform(const Napi::CallbackInfo& info) {
   const char* op = "uniform";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 3);
   Array out = ArgArray(info, 0, op, "out", kFloat);
   double from = ArgNumber(info, 1, op, "from");
   double to = ArgNumber(info, 2, op, "to");
@@ -62,6 +64,7 @@ Napi::Value Uniform(const Napi::CallbackInfo& info) {
 Napi::Value Normal(const Napi::CallbackInfo& info) {
   const char* op = "normal";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 3);
   Array out = ArgArray(info, 0, op, "out", kFloat);
   double mean = ArgNumber(info, 1, op, "mean");
   double std = ArgNumber(info, 2, op, "std");
@@ -78,6 +81,7 @@ Napi::Value Normal(const Napi::CallbackInfo& info) {
 Napi::Value Randint(const Napi::CallbackInfo& info) {
   const char* op = "randint";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 3);
   Array out = ArgArray(info, 0, op, "out", kAny);
   int64_t lo, hi;
   switch (out.dtype) {
@@ -100,6 +104,7 @@ Napi::Value Randint(const Napi::CallbackInfo& info) {
 // randperm(out: Int32Array)
 Napi::Value Randperm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  RequireArgs(info, "randperm", 1);
   Array out = ArgArray(info, 0, "randperm", "out", kI32);
   rng::randperm(Gen(env), out.length, out.as<int32_t>());
   return env.Undefined();
@@ -109,6 +114,7 @@ Napi::Value Randperm(const Napi::CallbackInfo& info) {
 Napi::Value Bernoulli(const Napi::CallbackInfo& info) {
   const char* op = "bernoulli";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 2);
   Array out = ArgArray(info, 0, op, "out", kFloat);
   double p = ArgAnyNumber(info, 1, op, "p");
   if (!(p >= 0 && p <= 1)) ThrowRange(env, "bernoulli: expects 0 <= p <= 1, got " + Num(env, p));
@@ -129,9 +135,13 @@ Napi::Value GetRngState(const Napi::CallbackInfo& info) {
 // setRngState(state: Uint8Array from getRngState)
 Napi::Value SetRngState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  RequireArgs(info, "setRngState", 1);
   Napi::Value v = info[0];
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
     ThrowType(env, "setRngState: argument 'state' must be a Uint8Array, got " + Describe(v));
+  if (IsSharedBacked(v))
+    ThrowType(env, "setRngState: argument 'state' must be a Uint8Array over an ordinary ArrayBuffer "
+                   "(SharedArrayBuffer is not supported), got " + Describe(v));
   auto arr = v.As<Napi::Uint8Array>();
   const uint8_t* data = arr.ElementLength() ? arr.Data() : nullptr;
   if (arr.ElementLength() && !data) ThrowRange(env, "setRngState: argument 'state' is detached");

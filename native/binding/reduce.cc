@@ -15,6 +15,7 @@ using reduce::ReduceOp;
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const char* op = "reduce";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 6);
   auto rop = static_cast<ReduceOp>(ArgInt(info, 0, op, "op", 0, static_cast<int64_t>(ReduceOp::Count) - 1));
   Array x = ArgArray(info, 1, op, "x", kFloat);
   View3 v = ArgView3(info, 2, op);
@@ -22,6 +23,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   RequireSameDtype(env, op, "x", x, "out", out);
   RequireView3(env, op, "x", x, v);
   RequireLength(env, op, "out", out, static_cast<size_t>(v.rest()));
+  RequireDisjoint(env, op, "x", x, "out", out);
   if (v.n == 0 && (rop == ReduceOp::Max || rop == ReduceOp::Min))
     ThrowRange(env, std::string("reduce: ") + (rop == ReduceOp::Max ? "max" : "min") +
                         " over an empty dimension (n = 0) is undefined");
@@ -36,6 +38,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   const char* op = "argReduce";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 7);
   bool is_max = ArgBool(info, 0, op, "isMax");
   Array x = ArgArray(info, 1, op, "x", kFloat);
   View3 v = ArgView3(info, 2, op);
@@ -49,7 +52,10 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   if (has_values) {
     RequireSameDtype(env, op, "x", x, "values", values);
     RequireLength(env, op, "values", values, static_cast<size_t>(v.rest()));
+    RequireDisjoint(env, op, "x", x, "values", values);
+    RequireDisjoint(env, op, "values", values, "indices", indices);
   }
+  RequireDisjoint(env, op, "x", x, "indices", indices);
   if (x.dtype == Dtype::F32)
     reduce::arg_reduce<float>(is_max, v.outer, v.n, v.inner, x.as<float>(), has_values ? values.as<float>() : nullptr,
                               indices.as<int32_t>());

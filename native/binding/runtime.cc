@@ -12,6 +12,7 @@ namespace {
 // alignedOffset(buf): bytes to skip from the start of `buf` so that the data
 // starts on a 64-byte boundary (storage is over-allocated by 64 bytes).
 Napi::Value AlignedOffset(const Napi::CallbackInfo& info) {
+  RequireArgs(info, "alignedOffset", 1);
   if (!info[0].IsArrayBuffer())
     ThrowType(info.Env(), "alignedOffset: argument 'buffer' must be an ArrayBuffer, got " + Describe(info[0]));
   auto buf = info[0].As<Napi::ArrayBuffer>();
@@ -32,6 +33,7 @@ Napi::Value AvailableIsas(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  RequireArgs(info, "setIsa", 1);
   std::string name = ArgString(info, 0, "setIsa", "name");
   Isa isa;
   if (!parse_isa(name, &isa))

@@ -15,6 +15,7 @@ using softmax_loss::PointLoss;
 Napi::Value Softmax(const Napi::CallbackInfo& info) {
   const char* op = "softmax";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 6);
   Array x = ArgArray(info, 0, op, "x", kFloat);
   View3 v = ArgView3(info, 1, op);
   Array out = ArgArray(info, 4, op, "out", kFloat);
@@ -22,6 +23,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   RequireSameDtype(env, op, "x", x, "out", out);
   RequireView3(env, op, "x", x, v);
   RequireSameLength(env, op, "x", x, "out", out);
+  RequireSameOrDisjoint(env, op, "out", out, "x", x);
   if (x.dtype == Dtype::F32)
     softmax_loss::softmax<float>(v.outer, v.n, v.inner, x.as<float>(), out.as<float>(), log);
   else
@@ -33,6 +35,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
 Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
   const char* op = "softmaxBackward";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 7);
   Array y = ArgArray(info, 0, op, "y", kFloat);
   Array gy = ArgArray(info, 1, op, "gy", kFloat);
   View3 v = ArgView3(info, 2, op);
@@ -43,6 +46,8 @@ Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
   RequireView3(env, op, "y", y, v);
   RequireSameLength(env, op, "y", y, "gy", gy);
   RequireSameLength(env, op, "y", y, "gx", gx);
+  RequireSameOrDisjoint(env, op, "gx", gx, "y", y);
+  RequireSameOrDisjoint(env, op, "gx", gx, "gy", gy);
   if (y.dtype == Dtype::F32)
     softmax_loss::softmax_backward<float>(v.outer, v.n, v.inner, y.as<float>(), gy.as<float>(), gx.as<float>(), log);
   else
@@ -72,6 +77,7 @@ void CheckTargets(Napi::Env env, const char* who, const Array& target, int64_t c
 Napi::Value CrossEntropyForward(const Napi::CallbackInfo& info) {
   const char* op = "crossEntropyForward";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 6);
   Array logits = ArgArray(info, 0, op, "logits", kFloat);
   Array target = ArgArray(info, 1, op, "target", kI32);
   int64_t n = ArgInt(info, 2, op, "n");
@@ -85,6 +91,15 @@ Napi::Value CrossEntropyForward(const Napi::CallbackInfo& info) {
   RequireLength(env, op, "target", target, static_cast<size_t>(n));
   RequireLength(env, op, "losses", losses, static_cast<size_t>(n));
   RequireLength(env, op, "logProbs", lp, nc);
+  // logProbs may be logits (each row is read before it is written); losses is
+  // written row by row while logits and logProbs are still read; target is
+  // read after logProbs rows are written (an overwritten target would index
+  // out of range), so those must be disjoint.
+  RequireSameOrDisjoint(env, op, "logProbs", lp, "logits", logits);
+  RequireDisjoint(env, op, "losses", losses, "logits", logits);
+  RequireDisjoint(env, op, "losses", losses, "logProbs", lp);
+  RequireDisjoint(env, op, "losses", losses, "target", target);
+  RequireDisjoint(env, op, "logProbs", lp, "target", target);
   CheckTargets(env, "crossEntropy", target, c);
   if (logits.dtype == Dtype::F32)
     softmax_loss::cross_entropy_forward<float>(n, c, logits.as<float>(), target.as<int32_t>(), losses.as<float>(),
@@ -108,6 +123,7 @@ int64_t BroadcastStride(Napi::Env env, const char* op, const char* name, const A
 Napi::Value CrossEntropyBackward(const Napi::CallbackInfo& info) {
   const char* op = "crossEntropyBackward";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 6);
   Array lp = ArgArray(info, 0, op, "logProbs", kFloat);
   Array target = ArgArray(info, 1, op, "target", kI32);
   int64_t n = ArgInt(info, 2, op, "n");
@@ -121,6 +137,12 @@ Napi::Value CrossEntropyBackward(const Napi::CallbackInfo& info) {
   RequireLength(env, op, "target", target, static_cast<size_t>(n));
   RequireLength(env, op, "gLogits", gl, nc);
   const int64_t gs = BroadcastStride(env, op, "gLoss", g, static_cast<size_t>(n));
+  // gLogits may be logProbs (read before written, row by row); gLoss and
+  // target are read for row i after rows < i are written, so they must be
+  // disjoint from gLogits (an overwritten target would index out of range).
+  RequireSameOrDisjoint(env, op, "gLogits", gl, "logProbs", lp);
+  RequireDisjoint(env, op, "gLogits", gl, "gLoss", g);
+  RequireDisjoint(env, op, "gLogits", gl, "target", target);
   CheckTargets(env, op, target, c);
   if (n == 0) return env.Undefined();
   if (lp.dtype == Dtype::F32)
@@ -140,6 +162,7 @@ PointLoss ArgPointLoss(const Napi::CallbackInfo& info, const char* op) {
 Napi::Value PointLossFwd(const Napi::CallbackInfo& info) {
   const char* op = "pointLoss";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 4);
   PointLoss kind = ArgPointLoss(info, op);
   Array x = ArgArray(info, 1, op, "input", kFloat);
   Array y = ArgArray(info, 2, op, "target", kFloat);
@@ -148,6 +171,8 @@ Napi::Value PointLossFwd(const Napi::CallbackInfo& info) {
   RequireSameDtype(env, op, "input", x, "out", out);
   RequireSameLength(env, op, "input", x, "target", y);
   RequireSameLength(env, op, "input", x, "out", out);
+  RequireSameOrDisjoint(env, op, "out", out, "input", x);
+  RequireSameOrDisjoint(env, op, "out", out, "target", y);
   if (x.dtype == Dtype::F32)
     softmax_loss::point_loss<float>(kind, x.length, x.as<float>(), y.as<float>(), out.as<float>());
   else
@@ -159,6 +184,7 @@ Napi::Value PointLossFwd(const Napi::CallbackInfo& info) {
 Napi::Value PointLossBwd(const Napi::CallbackInfo& info) {
   const char* op = "pointLossBackward";
   Napi::Env env = info.Env();
+  RequireArgs(info, op, 5);
   PointLoss kind = ArgPointLoss(info, op);
   Array x = ArgArray(info, 1, op, "input", kFloat);
   Array y = ArgArray(info, 2, op, "target", kFloat);
@@ -170,6 +196,9 @@ Napi::Value PointLossBwd(const Napi::CallbackInfo& info) {
   RequireSameLength(env, op, "input", x, "target", y);
   RequireSameLength(env, op, "input", x, "gIn", gx);
   const int64_t gs = BroadcastStride(env, op, "gOut", g, x.length);
+  RequireSameOrDisjoint(env, op, "gIn", gx, "input", x);
+  RequireSameOrDisjoint(env, op, "gIn", gx, "target", y);
+  RequireSameOrDisjoint(env, op, "gIn", gx, "gOut", g);
   if (x.length == 0) return env.Undefined();
   if (x.dtype == Dtype::F32)
     softmax_loss::point_loss_backward<float>(kind, x.length, x.as<float>(), y.as<float>(), g.as<float>(), gs,

@@ -14,6 +14,7 @@ namespace {
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), num_threads()); }
 
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  RequireArgs(info, "setNumThreads", 1);
   set_num_threads(static_cast<int>(ArgInt(info, 0, "setNumThreads", "n", 1, kMaxThreads)));
   return info.Env().Undefined();
 }
@@ -21,6 +22,7 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
 Napi::Value GetFlushDenormal(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), flush_denormals()); }
 
 Napi::Value SetFlushDenormal(const Napi::CallbackInfo& info) {
+  RequireArgs(info, "setFlushDenormal", 1);
   set_flush_denormals(ArgBool(info, 0, "setFlushDenormal", "on"));
   return info.Env().Undefined();
 }
@@ -28,6 +30,7 @@ Napi::Value SetFlushDenormal(const Napi::CallbackInfo& info) {
 // fmaPeak(isa, threads, seconds) -> GFLOP/s (float32) of `threads` threads.
 Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   const char* op = "fmaPeak";
+  RequireArgs(info, op, 3);
   std::string name = ArgString(info, 0, op, "isa");
   const int threads = static_cast<int>(ArgInt(info, 1, op, "threads", 1, kMaxThreads));
   const double seconds = ArgNumber(info, 2, op, "seconds");

@@ -23,7 +23,8 @@
 //   comparisons write 1 or 0. int32: add/sub/mul wrap around, div truncates
 //   (INT32_MIN / -1 wraps; the binding rejects a zero divisor), pow is not
 //   provided (the binding rejects it).
-// Aliasing: y may be x, gx may be gy or x, and out may be a or b when that
+// Aliasing: y may be x, gx may be x, y or gy (each is read at index i before gx[i]
+//   is written), and out may be a or b when that
 //   operand is contiguous over shape (same element, same position). Partial
 //   overlap is not allowed. No alignment assumed; kernels never allocate or throw.
 #pragma once

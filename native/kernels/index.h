@@ -9,6 +9,7 @@
 //   out[o, j, :] = x[o, idx[j], :]. out is (outer, m, inner), contiguous.
 // index_add:    acc viewed as (outer, n, inner); acc[o, idx[j], :] += src[o, j, :]
 //   (repeated indices add up). Indices are checked by the binding.
+// out (acc) must not overlap x (src) or idx: the binding rejects it.
 // No alignment assumed; kernels never allocate or throw.
 #pragma once
 #include <cstddef>

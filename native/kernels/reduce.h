@@ -15,7 +15,7 @@
 //   same view; indices[o*inner + j] = the first k reaching the max (min) of the
 //   slice, and values[...] that value when values != nullptr. A NaN counts as
 //   larger (smaller) than everything: the first NaN wins (PyTorch). n >= 1.
-// out, values and indices must not overlap x. No alignment assumed; kernels
+// out, values and indices must not overlap x (nor values indices). No alignment assumed; kernels
 // never allocate or throw.
 #pragma once
 #include <cstddef>

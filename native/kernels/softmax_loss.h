@@ -22,7 +22,9 @@
 //   -1.000000004e12 at x = 0, y = 1, as torch gives, also in float64);
 //   BceLogits sigmoid(x) - y.
 // Aliasing: out may be x; gx may be gy or y; log_probs may be logits;
-//   g_logits may be log_probs; out/gx of point losses may be x or y. No alignment
+//   g_logits may be log_probs; out/gx of point losses may be x or y, and gx may be g
+//   (g is read at index i, or once up front when g_stride is 0, before gx[i] is written).
+//   Nothing else may overlap: targets and g are re-read after outputs are written. No alignment
 //   assumed; kernels never allocate or throw.
 #pragma once
 #include <cstddef>

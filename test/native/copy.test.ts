@@ -107,6 +107,8 @@ describe('stridedCopy', () => {
       ['src Uint8Array', () => native.stridedCopy(new Uint8Array(12) as any, 0, [12], [1], dst),
         /stridedCopy: argument 'src' .* got Uint8Array\(12\)/, 'TypeError'],
       ['dst missing', () => (native.stridedCopy as any)(src, 0, [12], [1]),
+        /stridedCopy: expected 5 arguments, got 4/, 'TypeError'],
+      ['dst undefined', () => (native.stridedCopy as any)(src, 0, [12], [1], undefined),
         /stridedCopy: argument 'dst' .* got undefined/, 'TypeError'],
       ['offset negative', () => native.stridedCopy(src, -1, [12], [1], dst),
         /stridedCopy: argument 'offset' must be an integer/, 'RangeError'],
@@ -174,7 +176,8 @@ describe('fill', () => {
     expectThrow(() => native.fill([1, 2] as any, 0), 'TypeError',
       /fill: argument 'dst' must be a Float32Array or Float64Array or Int32Array, got Array/);
     expectThrow(() => native.fill(new Float32Array(2), '1' as any), 'TypeError', /fill: argument 'value' must be a number, got string/);
-    expectThrow(() => (native.fill as any)(new Float32Array(2)), 'TypeError', /fill: argument 'value' must be a number, got undefined/);
+    expectThrow(() => (native.fill as any)(new Float32Array(2)), 'TypeError', /fill: expected 2 arguments, got 1/);
+    expectThrow(() => (native.fill as any)(new Float32Array(2), undefined), 'TypeError', /fill: argument 'value' must be a number, got undefined/);
     expectThrow(() => native.fill(new Int32Array(2), 1.5), 'RangeError',
       /fill: argument 'value' must be an integer in \[-2147483648, 2147483647\], got 1.5/);
     expectThrow(() => native.fill(new Int32Array(2), 2 ** 31), 'RangeError', /fill: argument 'value' must be an integer/);

@@ -95,7 +95,16 @@ describe('unary', () => {
       expect(y[6]).toBe(1);
       expect(y[7]).toBe(0);
       expect(y[8]).toBe(1);
-      expect(y[1]).toBeGreaterThan(0);  // e^-100 is representable in both types (3.7e-44 float32 subnormal)
+      // e^-100 is representable in both types (3.7e-44 is a float32 subnormal): kernels flush
+      // denormals by default (setFlushDenormal), so look at it with flushing off.
+      const flush = native.getFlushDenormal();
+      native.setFlushDenormal(false);
+      try {
+        native.unary(UnaryOp.Sigmoid, x, y, 0, 0);
+        expect(y[1]).toBeGreaterThan(0);
+      } finally {
+        native.setFlushDenormal(flush);
+      }
       native.unary(UnaryOp.Tanh, x, y, 0, 0);
       expect(y[0]).toBe(-1);
       expect(y[6]).toBe(1);
@@ -147,7 +156,8 @@ describe('unary', () => {
       ['x Int32Array', () => native.unary(0, new Int32Array(4) as any, out, 0, 0), 'TypeError', /unary: argument 'x' must be a Float32Array or Float64Array, got Int32Array\(4\)/],
       ['mixed dtypes', () => native.unary(0, x, new Float64Array(4), 0, 0), 'TypeError', /unary: arguments 'x' and 'out' must have the same type, got Float32Array and Float64Array/],
       ['length mismatch', () => native.unary(0, x, new Float32Array(5), 0, 0), 'RangeError', /unary: arguments 'x' and 'out' must have the same length, got 4 and 5/],
-      ['alpha missing', () => (native.unary as any)(0, x, out), 'TypeError', /unary: argument 'alpha' must be a number, got undefined/],
+      ['alpha missing', () => (native.unary as any)(0, x, out), 'TypeError', /unary: expected 5 arguments, got 3/],
+      ['alpha undefined', () => (native.unary as any)(0, x, out, undefined, 0), 'TypeError', /unary: argument 'alpha' must be a number, got undefined/],
       ['backward opcode', () => native.unaryBackward(99 as any, x, x, x, out, 0, 0), 'RangeError', /unaryBackward: argument 'op'/],
       ['backward gy type', () => native.unaryBackward(0, x, x, null as any, out, 0, 0), 'TypeError', /unaryBackward: argument 'gy' must be a Float32Array or Float64Array, got null/],
       ['backward mixed', () => native.unaryBackward(0, x, new Float64Array(4), x, out, 0, 0), 'TypeError', /unaryBackward: arguments 'x' and 'y' must have the same type/],

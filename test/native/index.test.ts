@@ -35,7 +35,8 @@ describe('assign', () => {
     expect(() => native.assign([2], a, 0, [1], a, 1, [1])).toThrow(/overlap/);
     expect(() => native.assign([2], 'x' as any, 0, [1], a, 0, [1])).toThrow(/assign: argument 'src' must be a Float32Array or Float64Array or Int32Array, got string/);
     expect(() => native.assign([2.5], a, 0, [1], a, 0, [1])).toThrow(/shape.*integer/);
-    expect(() => (native.assign as any)()).toThrow(/assign: argument 'shape' must be an Array/);
+    expect(() => (native.assign as any)()).toThrow(/assign: expected 7 arguments, got 0/);
+    expect(() => (native.assign as any)(undefined, a, 0, [1], a, 0, [1])).toThrow(/assign: argument 'shape' must be an Array/);
   });
 });
 
@@ -59,7 +60,7 @@ describe('indexSelect / indexAdd', () => {
     const x = new Float32Array(6);
     expect(() => native.indexSelect(x, 1, 3, 2, Int32Array.from([3]), new Float32Array(2))).toThrow(/indexSelect: index 3 is out of range for a dimension of size 3/);
     expect(() => native.indexSelect(x, 1, 3, 2, Int32Array.from([-1]), new Float32Array(2))).toThrow(/index -1/);
-    expect(() => native.indexSelect(x, 1, 4, 2, Int32Array.from([0]), new Float32Array(2))).toThrow(/argument 'x' has length 6, expected 8/);
+    expect(() => native.indexSelect(x, 1, 4, 2, Int32Array.from([0]), new Float32Array(2))).toThrow(/argument 'x' has length 6, expected outer\*n\*inner = 1\*4\*2 = 8/);
     expect(() => native.indexSelect(x, 1, 3, 2, Int32Array.from([0]), new Float32Array(3))).toThrow(/argument 'out' has length 3, expected 2/);
     expect(() => native.indexSelect(x, 1, 3, 2, Float32Array.from([0]) as any, new Float32Array(2))).toThrow(/indices.*Int32Array/);
     expect(() => native.indexAdd(x, 1, 3, 2, Int32Array.from([0]), new Float64Array(2))).toThrow(/same type/);

@@ -196,7 +196,8 @@ describe('rng state', () => {
     test('wrong types', () => {
       expectThrow(() => native.setRngState(new Float32Array(634) as any), 'TypeError', /setRngState: argument 'state' must be a Uint8Array, got Float32Array\(634\)/);
       expectThrow(() => native.setRngState(null as any), 'TypeError', /setRngState: argument 'state' must be a Uint8Array, got null/);
-      expectThrow(() => (native.setRngState as any)(), 'TypeError', /got undefined/);
+      expectThrow(() => (native.setRngState as any)(), 'TypeError', /setRngState: expected 1 argument, got 0/);
+      expectThrow(() => (native.setRngState as any)(undefined), 'TypeError', /got undefined/);
       expectThrow(() => native.setRngState(Array.from(good()) as any), 'TypeError', /got Array/);
     });
     test('a state inside a larger buffer (subarray) loads', () => {
@@ -222,7 +223,8 @@ describe('random bad input', () => {
     ['uniform infinite', () => native.uniform(new Float64Array(3), 0, Infinity), 'RangeError', /uniform: argument 'to' must be finite/],
     ['uniform float32 overflow', () => native.uniform(new Float32Array(3), -3e38, 3e38), 'RangeError', /uniform: to - from must be finite in float32/],
     ['normal std < 0', () => native.normal(new Float32Array(3), 0, -1), 'RangeError', /normal: expects std >= 0, got -1/],
-    ['normal mean missing', () => (native.normal as any)(new Float32Array(3)), 'TypeError', /normal: argument 'mean' must be a number, got undefined/],
+    ['normal mean missing', () => (native.normal as any)(new Float32Array(3)), 'TypeError', /normal: expected 3 arguments, got 1/],
+    ['normal mean undefined', () => (native.normal as any)(new Float32Array(3), undefined, 1), 'TypeError', /normal: argument 'mean' must be a number, got undefined/],
     ['normal out number', () => native.normal(3 as any, 0, 1), 'TypeError', /normal: argument 'out' must be a Float32Array or Float64Array, got number/],
     ['randint from >= to', () => native.randint(new Int32Array(3), 5, 5), 'RangeError', /randint: expects from < to, got from=5 and to=5/],
     ['randint fractional', () => native.randint(new Int32Array(3), 0.5, 5), 'RangeError', /randint: argument 'from' must be an integer/],

@@ -101,8 +101,9 @@ describe('reduce', () => {
       ['out wrong length', () => native.reduce(0, x, 3, 4, 1, new Float32Array(4)), 'RangeError', /reduce: argument 'out' has length 4, expected 3/],
       ['negative n', () => native.reduce(0, x, 3, -4, -1, out), 'RangeError', /reduce: argument 'n' must be an integer in \[0,/],
       ['NaN outer', () => native.reduce(0, x, NaN, 4, 1, out), 'RangeError', /reduce: argument 'outer'.*NaN/],
-      ['huge sizes overflow', () => native.reduce(0, x, 2 ** 52, 2 ** 52, 2 ** 52, out), 'RangeError', /reduce: argument 'x' has length 12/],
-      ['inner missing', () => (native.reduce as any)(0, x, 3, 4), 'TypeError', /reduce: argument 'inner' must be a number, got undefined/],
+      ['huge sizes overflow', () => native.reduce(0, x, 2 ** 52, 2 ** 52, 2 ** 52, out), 'RangeError', /reduce: outer\*n\*inner = 4503599627370496\*4503599627370496\*4503599627370496 is more than 2\^53/],
+      ['inner missing', () => (native.reduce as any)(0, x, 3, 4), 'TypeError', /reduce: expected 6 arguments, got 4/],
+      ['inner undefined', () => (native.reduce as any)(0, x, 3, 4, undefined, out), 'TypeError', /reduce: argument 'inner' must be a number, got undefined/],
       ['max over n = 0', () => native.reduce(ReduceOp.Max, new Float32Array(0), 3, 0, 1, out), 'RangeError', /reduce: max over an empty dimension \(n = 0\)/],
       ['min over n = 0', () => native.reduce(ReduceOp.Min, new Float32Array(0), 3, 0, 1, out), 'RangeError', /reduce: min over an empty dimension/],
     ] as const)('%s', (_n, fn, cls, re) => expectThrow(fn, cls, re));

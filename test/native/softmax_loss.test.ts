@@ -227,7 +227,8 @@ describe('pointLoss', () => {
       ['backward gOut length', () => native.pointLossBackward(0, x, y, new Float32Array(2), out), 'RangeError', /pointLossBackward: argument 'gOut' has length 2, expected 1 or 4/],
       ['backward gOut empty', () => native.pointLossBackward(0, x, y, new Float32Array(0), out), 'RangeError', /pointLossBackward: argument 'gOut' has length 0, expected 1 or 4/],
       ['backward gIn mixed', () => native.pointLossBackward(0, x, y, out, new Float64Array(4)), 'TypeError', /pointLossBackward: arguments 'input' and 'gIn' must have the same type/],
-      ['backward gIn missing', () => (native.pointLossBackward as any)(0, x, y, out), 'TypeError', /pointLossBackward: argument 'gIn' .* got undefined/],
+      ['backward gIn missing', () => (native.pointLossBackward as any)(0, x, y, out), 'TypeError', /pointLossBackward: expected 5 arguments, got 4/],
+      ['backward gIn undefined', () => (native.pointLossBackward as any)(0, x, y, out, undefined), 'TypeError', /pointLossBackward: argument 'gIn' .* got undefined/],
     ] as const)('%s', (_n, fn, cls, re) => expectThrow(fn, cls, re));
   });
 });
