@@ -248,7 +248,7 @@ export function setRngState(state: Uint8Array): void;
 // ---------------------------------------------------------------- optim
 /**
  * One SGD step over one parameter, PyTorch's torch.optim.SGD rule (in place):
- *   g = grad + weightDecay * param
+ *   g = grad + weightDecay * param   (the term is skipped when weightDecay == 0)
  *   if momentum != 0: buf = firstStep ? g : momentum * buf + (1 - dampening) * g
  *                     g = nesterov ? g + momentum * buf : buf
  *   param -= lr * g
@@ -258,6 +258,16 @@ export function setRngState(state: Uint8Array): void;
 export function sgdStep(param: FloatArray, grad: FloatArray, momentumBuf: FloatArray | null, lr: number,
                         momentum: number, dampening: number, weightDecay: number, nesterov: boolean,
                         firstStep: boolean): void;
+/**
+ * sgdStep for several parameters in one call (one optimizer step of a parameter
+ * group): params[i], grads[i], momentumBufs[i] (null when momentum == 0) and
+ * firstSteps[i] are parameter i's. All arrays of one type; no two of them may
+ * share memory. The work runs in chunks across the thread pool; each element's
+ * arithmetic is exactly sgdStep's.
+ */
+export function sgdStepMany(params: FloatArray[], grads: FloatArray[], momentumBufs: Array<FloatArray | null>,
+                            firstSteps: boolean[], lr: number, momentum: number, dampening: number,
+                            weightDecay: number, nesterov: boolean): void;
 
 // ---------------------------------------------------------------- index
 /**

@@ -21,7 +21,8 @@ export interface SGDOptions {
  *   p = p - lr * g
  * Note: like PyTorch (and unlike Sutskever et al.), lr multiplies the whole
  * update, the momentum buffer holds gradients rather than velocities.
- * Each parameter is one native call (sgdStep) that updates it in place.
+ * A step is one native call per parameter group (sgdStepMany) that updates
+ * every parameter in place, its work split across the native threads.
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false }: Partial<SGDOptions> = {}) {
@@ -39,12 +40,14 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   step(): void {
-    for (const g of this.paramGroups)
+    for (const g of this.paramGroups) {
+      const params: FloatArray[] = [], grads: FloatArray[] = [], bufs: (FloatArray | null)[] = [], firsts: boolean[] = [];
+      const stepped: Tensor[] = [];
       for (const p of g.params) {
         if (p.grad === null) continue;
+        p._live('SGD.step');
         if (!p.isContiguous()) throw new Error('SGD: parameters must be contiguous tensors');
         let grad = checkGrad('SGD', p);
-        if (grad.dtype !== p.dtype) grad = grad.to(p.dtype);
         if (g.maximize) grad = grad.neg();
         let buf: Tensor | null = null;
         let first = false;
@@ -57,9 +60,17 @@ export class SGD extends Optimizer<SGDOptions> {
           }
           buf = st.momentum_buffer as Tensor;
         }
-        native.sgdStep(p._flat() as FloatArray, grad._flat() as FloatArray, buf ? (buf._flat() as FloatArray) : null,
-          g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, first);
-        p._bumpVersion();
+        params.push(p._flat() as FloatArray);
+        grads.push(grad._flat() as FloatArray);
+        bufs.push(buf ? (buf._flat() as FloatArray) : null);
+        firsts.push(first);
+        stepped.push(p);
       }
+      if (stepped.length === 0) continue;
+      const dtypes = [...new Set(stepped.map((p) => p.dtype))];
+      if (dtypes.length > 1) throw new TypeError(`SGD: the parameters of one group must share a dtype; got ${dtypes.join(' and ')}`);
+      native.sgdStepMany(params, grads, bufs, firsts, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov);
+      for (const p of stepped) p._bumpVersion();
+    }
   }
 }

@@ -62,8 +62,11 @@ void RequireArgs(const Napi::CallbackInfo& info, const char* op, size_t n) {
 }
 
 Array ArgArray(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name, unsigned kinds) {
-  Napi::Env env = info.Env();
-  Napi::Value v = info[i];
+  return ValueArray(info.Env(), info[i], op, name, kinds);
+}
+
+Array ValueArray(Napi::Env env, Napi::Value v, const char* op, const std::string& name_s, unsigned kinds) {
+  const char* name = name_s.c_str();
   Array out;
   bool ok = false;
   if (v.IsTypedArray()) {
@@ -91,6 +94,21 @@ Array ArgArray(const Napi::CallbackInfo& info, size_t i, const char* op, const c
     }
   }
   if (!ok) ThrowType(env, Prefix(op, name) + " must be a " + KindsText(kinds) + ", got " + Describe(v));
+  return out;
+}
+
+std::vector<Napi::Value> ArgList(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name,
+                                 size_t max_len) {
+  Napi::Env env = info.Env();
+  if (!info[i].IsArray()) ThrowType(env, Prefix(op, name) + " must be an Array, got " + Describe(info[i]));
+  auto arr = info[i].As<Napi::Array>();
+  const uint32_t len = arr.Length();  // read once: a getter may change it
+  if (len > max_len)
+    ThrowRange(env, Prefix(op, name) + " has " + std::to_string(len) + " entries, at most " + std::to_string(max_len) +
+                        " allowed");
+  std::vector<Napi::Value> out;
+  out.reserve(len);
+  for (uint32_t k = 0; k < len; k++) out.push_back(arr.Get(k));
   return out;
 }
 

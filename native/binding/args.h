@@ -5,12 +5,12 @@
 //
 // Rules every binding follows:
 // 1. First RequireArgs(info, op, n): at least the n arguments of binding.d.ts.
-// 2. Parse every JS-array argument (ArgInts) BEFORE any typed-array argument
+// 2. Parse every JS-array argument (ArgInts, ArgList) BEFORE any typed-array argument
 //    (ArgArray / ArgArrayOrNull). ArgInts reads array elements with [[Get]],
 //    which runs user JS (getters on the array or on Array.prototype for
 //    holes); that JS could detach or transfer the ArrayBuffer behind a typed
 //    array already unpacked into an Array (a raw pointer and length), and the
-//    kernel would then touch freed memory. ArgInts is the only parser that
+//    kernel would then touch freed memory. ArgInts and ArgList are the only parsers that
 //    can run user JS: ArgArray, ArgArrayOrNull, ArgNumber, ArgAnyNumber,
 //    ArgInt, ArgBool and ArgString only test the value's type (napi_typeof,
 //    napi_is_typedarray, ...) and read primitives or typed-array info, never
@@ -70,6 +70,13 @@ enum : unsigned { kF32 = 1, kF64 = 2, kI32 = 4, kFloat = kF32 | kF64, kAny = kF3
 // indices checked in range, then rewritten), which would make those checks
 // worthless.
 Array ArgArray(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name, unsigned kinds);
+// The same check on any value (an element of an ArgList), named e.g. "params[3]".
+Array ValueArray(Napi::Env env, Napi::Value v, const char* op, const std::string& name, unsigned kinds);
+// The elements of a JS Array argument, read once (at most max_len). Like
+// ArgInts this runs user JS (getters), so it comes before any ArgArray, and the
+// values are unpacked with ValueArray only after every list has been read.
+std::vector<Napi::Value> ArgList(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name,
+                                 size_t max_len);
 // Same, but `null`/`undefined` give an Array with data == nullptr.
 Array ArgArrayOrNull(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name, unsigned kinds);
 // A finite number.

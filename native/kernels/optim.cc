@@ -45,7 +45,10 @@ void sgd_step_many(const SgdTensor<T>* tensors, size_t count, T lr, T momentum, 
   struct Task {
     size_t t, lo, len;
   };
-  thread_local std::vector<Task> tasks;  // reused: a training loop allocates nothing here
+  thread_local std::vector<Task> reused;  // a training loop allocates nothing here
+  // A reference, captured below: inside the lambda, the name `reused` would mean
+  // the worker thread's own (empty) thread_local vector.
+  std::vector<Task>& tasks = reused;
   tasks.clear();
   for (size_t t = 0; t < count; t++)
     for (size_t lo = 0; lo < tensors[t].n; lo += kChunk) tasks.push_back({t, lo, std::min(kChunk, tensors[t].n - lo)});

@@ -79,3 +79,50 @@ describe('sgdStep', () => {
     ] as const)('%s', (_n, fn, cls, re) => expectThrow(fn, cls, re));
   });
 });
+
+describe('sgdStepMany: every parameter of a step in one call', () => {
+  const sizes = [1, 7, 16, 100, 40000, 3];
+  const make = (T: Float32ArrayConstructor | Float64ArrayConstructor, seed: number) =>
+    sizes.map((n, i) => { const a = new T(n); for (let j = 0; j < n; j++) a[j] = Math.sin(seed + 0.37 * j + i); return a; });
+
+  test.each([[Float32Array], [Float64Array]] as const)('%p: identical to sgdStep on each parameter, for 1 and 2 threads', (T) => {
+    const threads = native.getNumThreads();
+    try {
+      for (const [momentum, dampening, wd, nesterov] of [[0, 0, 0, false], [0.9, 0, 1e-4, false], [0.9, 0, 0, true], [0.5, 0.25, 0.01, false]] as const) {
+        const ref = make(T, 1), grads = make(T, 2), refBufs = sizes.map((n) => new T(n));
+        for (let step = 0; step < 3; step++)
+          ref.forEach((p, i) => native.sgdStep(p, grads[i], momentum ? refBufs[i] : null, 0.1, momentum, dampening, wd, nesterov, step === 0));
+        for (const t of [1, 2]) {
+          native.setNumThreads(t);
+          const ps = make(T, 1), bufs = sizes.map((n) => new T(n));
+          for (let step = 0; step < 3; step++)
+            native.sgdStepMany(ps, grads, momentum ? bufs : sizes.map(() => null), sizes.map(() => step === 0), 0.1, momentum, dampening, wd, nesterov);
+          ps.forEach((p, i) => expect(Buffer.from(p.buffer).equals(Buffer.from(ref[i].buffer))).toBe(true));
+        }
+      }
+    } finally {
+      native.setNumThreads(threads);
+    }
+  });
+
+  test('lists of different lengths, missing buffers, mixed dtypes and overlapping arrays are refused', () => {
+    const p = new Float32Array(8), g = new Float32Array(8), b = new Float32Array(8);
+    expectThrow(() => native.sgdStepMany([p], [g, g], [b], [true], 0.1, 0.9, 0, 0, false), 'RangeError', /sgdStepMany: argument 'grads' has 2 entries, 'params' has 1/);
+    expectThrow(() => native.sgdStepMany([p], [g], [null], [true], 0.1, 0.9, 0, 0, false), 'TypeError', /sgdStepMany: argument 'momentumBufs\[0\]' must be a Float32Array or Float64Array when momentum != 0/);
+    expectThrow(() => native.sgdStepMany([p, new Float64Array(8)], [g, new Float64Array(8)], [null, null], [true, true], 0.1, 0, 0, 0, false), 'TypeError', /sgdStepMany: arguments 'params\[0\]' and 'params\[1\]' must have the same type/);
+    expectThrow(() => native.sgdStepMany([p], [p.subarray(4)], [null], [true], 0.1, 0, 0, 0, false), 'RangeError', /sgdStepMany: arguments 'params\[0\]' and 'grads\[0\]' must have the same length/);
+    const big = new Float32Array(16);
+    expectThrow(() => native.sgdStepMany([big.subarray(0, 8), big.subarray(4, 12)], [g, new Float32Array(8)], [null, null], [true, true], 0.1, 0, 0, 0, false), 'RangeError', /sgdStepMany: 'params\[0\]' and 'params\[1\]' overlap in memory/);
+    expectThrow(() => native.sgdStepMany([p], [g], [null], ['yes' as unknown as boolean], 0.1, 0, 0, 0, false), 'TypeError', /sgdStepMany: argument 'firstSteps\[0\]' must be a boolean, got string/);
+    expectThrow(() => native.sgdStepMany(p as unknown as Float32Array[], [g], [null], [true], 0.1, 0, 0, 0, false), 'TypeError', /sgdStepMany: argument 'params' must be an Array, got Float32Array\(8\)/);
+  });
+
+  test('a getter in a list that detaches an array runs before any pointer is taken', () => {
+    const p = new Float32Array(1 << 16), g = new Float32Array(1 << 16);
+    const grads: Float32Array[] = [];
+    Object.defineProperty(grads, 0, { get() { structuredClone(p.buffer, { transfer: [p.buffer] }); return g; }, enumerable: true });
+    Object.defineProperty(grads, 'length', { value: 1 });
+    // p is detached by the time the typed arrays are unpacked: it has length 0 now.
+    expectThrow(() => native.sgdStepMany([p], grads, [null], [true], 0.1, 0, 0, 0, false), 'RangeError', /sgdStepMany: arguments 'params\[0\]' and 'grads\[0\]' must have the same length, got 0 and 65536/);
+  });
+});
