@@ -1,4 +1,13 @@
 import { Module } from './module';
+import { Linear } from './linear';
+import { ReLU, Sigmoid, Tanh } from './activation';
+import type { FusedActivation } from '../ops/matmul';
+
+/** The activation a Linear may be fused with: only these exact classes (a subclass may change forward). */
+function fusable(m: Module | undefined): FusedActivation | null {
+  const c = m?.constructor;
+  return c === ReLU ? 'relu' : c === Tanh ? 'tanh' : c === Sigmoid ? 'sigmoid' : null;
+}
 
 /**
  * Runs modules in order; they are named '0', '1', ... (so parameters are
@@ -30,8 +39,19 @@ export class Sequential extends Module {
     return this[k];
   }
 
+  /**
+   * Runs the modules in order. A Linear followed by a ReLU, Tanh or Sigmoid
+   * runs as one op (same values and gradients, one buffer and node fewer).
+   */
   forward(x: any): any {
-    for (let i = 0; i < this._length; i++) x = this[i].forward(x);
+    for (let i = 0; i < this._length; i++) {
+      const m = this[i];
+      const act = m.constructor === Linear ? fusable(this[i + 1]) : null;
+      if (act) {
+        x = (m as Linear)._forwardAct(x, act);
+        i++;
+      } else x = m.forward(x);
+    }
     return x;
   }
 

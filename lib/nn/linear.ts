@@ -1,4 +1,4 @@
-import { linear } from '../ops/matmul';
+import { FusedActivation, linear } from '../ops/matmul';
 import { Tensor } from '../tensor';
 import { fmtShape } from '../shape';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init';
@@ -40,10 +40,15 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this._forwardAct(x);
+  }
+
+  /** @internal forward, then an activation in the same op (nn.Sequential fuses Linear + ReLU/Tanh/Sigmoid). */
+  _forwardAct(x: Tensor, activation?: FusedActivation): Tensor {
     if (!(x instanceof Tensor)) throw new TypeError(`Linear.forward: expects a Tensor, got ${typeof x}`);
     if (x.ndim === 0 || x.size(-1) !== this.inFeatures)
       throw new RangeError(`linear: input's last dim ${x.ndim ? x.size(-1) : 'none'} must equal inFeatures ${this.inFeatures} (input ${fmtShape(x.shape)}, weight ${fmtShape(this.weight.shape)})`);
-    return linear(x, this.weight, this.bias);
+    return linear(x, this.weight, this.bias, activation);
   }
 
   override extraRepr(): string {

@@ -6,6 +6,7 @@
  */
 import { defineOp } from '../autograd/op';
 import { native } from '../native';
+import { UnaryOp } from '../../binding';
 import { broadcastShapes, fmtShape, numelOf } from '../shape';
 import { Tensor } from '../tensor';
 import * as R from './reduce';
@@ -170,11 +171,47 @@ const linearOp = defineOp('linear', {
   },
 });
 
+export type FusedActivation = 'relu' | 'tanh' | 'sigmoid';
+const ACT_OPS: Record<FusedActivation, UnaryOp> = { relu: UnaryOp.Relu, tanh: UnaryOp.Tanh, sigmoid: UnaryOp.Sigmoid };
+
+/**
+ * act(x W^T + b) as one op: the activation runs in place on the GEMM's output
+ * (no second buffer, no second node), and its derivative, which needs only
+ * that output, is applied before the linear backward. The node is named after
+ * the activation (ReluBackward0 ...), the grad_fn PyTorch shows for it.
+ */
+function linearActOp(act: FusedActivation) {
+  const code = ACT_OPS[act];
+  return defineOp(act, {
+    forward(ctx, x: Tensor, w: Tensor, b: Tensor | null) {
+      const y = gemm2d(x, S.transpose(w, 0, 1), b);
+      native.unary(code, fl(y), fl(y), 0, 0);
+      ctx.save(x, w, y);
+      return y;
+    },
+    backward(ctx, g) {
+      const [x, w, y] = ctx.saved;
+      const [nx, nw, nb] = ctx.needsInputGrad;
+      const gy = Tensor._empty(y._shape, y.dtype);
+      native.unaryBackward(code, fl(y), fl(y), fl(g.isContiguous() ? g : S.contiguous(g)), fl(gy), 0, 0);
+      return [
+        nx ? gemm2d(gy, w) : null,
+        nw ? gemm2d(S.transpose(gy, 0, 1), x) : null,
+        nb ? R.sum(gy, 0) : null,
+      ];
+    },
+  });
+}
+const linearActOps: Record<FusedActivation, ReturnType<typeof linearActOp>> = {
+  relu: linearActOp('relu'), tanh: linearActOp('tanh'), sigmoid: linearActOp('sigmoid'),
+};
+
 /**
  * y = x W^T + b, the bias fused into the GEMM. Shape: x (*, in), W (out, in),
- * b (out) or null -> (*, out).
+ * b (out) or null -> (*, out). With `activation`, act(x W^T + b) as one op
+ * (nn.Sequential uses it for a Linear followed by ReLU, Tanh or Sigmoid).
  */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, activation?: FusedActivation): Tensor {
   checkTensor('linear', 'input', x);
   checkTensor('linear', 'weight', weight);
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D (out, in); got ${fmtShape(weight._shape)}`);
@@ -190,6 +227,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   checkFloatPair('linear', x, weight);
   const lead = x._shape.slice(0, -1);
   const x2 = x.ndim === 2 ? x : S.reshape(x, [numelOf(lead), inF]);
-  const y = bias ? linearOp(x2, weight, bias) : linearOp(x2, weight, null as unknown as Tensor);
+  const op = activation ? linearActOps[activation] : linearOp;
+  if (activation && !op) throw new RangeError(`linear: unknown activation ${JSON.stringify(activation)}`);
+  const y = op(x2, weight, bias as Tensor);
   return x.ndim === 2 ? y : S.reshape(y, [...lead, outF]);
 }

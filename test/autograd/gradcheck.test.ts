@@ -132,6 +132,9 @@ const checks: Check[] = [
   ['bmm', (a, b) => torch.bmm(a, b), () => [r([2, 2, 3]), r([2, 3, 2])]],
   ['dot', (a, b) => torch.dot(a, b), () => [r([5]), r([5])]],
   ['linear', (x, w, b) => F.linear(x, w, b), () => [r([3, 4]), r([2, 4]), r([2])]],
+  ['linear + relu (fused)', (x, w, b) => F.linear(x, w, b, 'relu'), () => [r([3, 4], { away: 0.2 }), r([2, 4]), r([2])]],
+  ['linear + tanh (fused)', (x, w, b) => F.linear(x, w, b, 'tanh'), () => [r([3, 4]), r([2, 4]), r([2])]],
+  ['linear + sigmoid (fused)', (x, w, b) => F.linear(x, w, b, 'sigmoid'), () => [r([3, 4]), r([2, 4]), r([2])]],
   ['linear (no bias, (N, *, in))', (x, w) => F.linear(x, w), () => [r([2, 2, 3]), r([2, 3])]],
   // ---- shape
   ['view', (x) => x.view(3, 2), () => [r([2, 3])]],

@@ -165,3 +165,39 @@ describe('ModuleList', () => {
     expectClose(seq.forward(x), m.forward(x), { atol: 0, rtol: 0 });
   });
 });
+
+describe('Sequential fuses a Linear with the activation after it', () => {
+  test.each([
+    ['ReLU', () => new nn.ReLU(), 'ReluBackward0'],
+    ['Tanh', () => new nn.Tanh(), 'TanhBackward0'],
+    ['Sigmoid', () => new nn.Sigmoid(), 'SigmoidBackward0'],
+  ] as const)('Linear + %s: the values and gradients of the separate ops, one node named like PyTorch', (_n, act, gradFn) => {
+    torch.manualSeed(3);
+    const seq = new nn.Sequential(new nn.Linear(6, 5), act(), new nn.Linear(5, 2));
+    const x = torch.randn([7, 6]);
+    const fused = seq.forward(x);
+    const h = seq.get(1).forward(seq.get(0).forward(x));
+    expect(seq.get(0).forward(x).gradFn!.name).toBe('LinearBackward0');
+    const sep = seq.get(2).forward(h);
+    expectClose(fused, values(sep), { atol: 0, rtol: 0 });
+    // The fused hidden output carries the activation's grad_fn.
+    const hidden = (seq.get(0) as torch.nn.Linear)._forwardAct(x, _n.toLowerCase() as 'relu' | 'tanh' | 'sigmoid');
+    expect(hidden.gradFn!.name).toBe(gradFn);
+    fused.sum().backward();
+    const g1 = [...seq.parameters()].map((p) => values(p.grad!));
+    seq.zeroGrad();
+    sep.sum().backward();
+    const g2 = [...seq.parameters()].map((p) => values(p.grad!));
+    g1.forEach((g, i) => expect(g).toEqual(g2[i]));
+  });
+
+  test('a subclass of an activation (which may change forward) is not fused', () => {
+    class Shifted extends nn.ReLU {
+      override forward(x: torch.Tensor): torch.Tensor { return super.forward(x).add(1); }
+    }
+    const seq = new nn.Sequential(new nn.Linear(3, 2), new Shifted());
+    const x = torch.randn([4, 3]);
+    const y = seq.forward(x);
+    expect(values(y).every((v) => v >= 1)).toBe(true);
+  });
+});
