@@ -268,6 +268,53 @@ export function sgdStep(param: FloatArray, grad: FloatArray, momentumBuf: FloatA
 export function sgdStepMany(params: FloatArray[], grads: FloatArray[], momentumBufs: Array<FloatArray | null>,
                             firstSteps: boolean[], lr: number, momentum: number, dampening: number,
                             weightDecay: number, nesterov: boolean): void;
+/**
+ * One Adam / AdamW step over one parameter, PyTorch 1.13's torch.optim.Adam / AdamW rule (in place):
+ *   g = maximize ? -grad : grad
+ *   decoupled (AdamW): param *= 1 - lr * weightDecay;  else (Adam): g += weightDecay * param (skipped when 0)
+ *   expAvg = beta1 * expAvg + (1 - beta1) * g;  expAvgSq = beta2 * expAvgSq + (1 - beta2) * g * g
+ *   v = amsgrad ? (maxExpAvgSq = max(maxExpAvgSq, expAvgSq)) : expAvgSq
+ *   param -= lr / (1 - beta1^step) * expAvg / (sqrt(v) / sqrt(1 - beta2^step) + eps)
+ * step is this parameter's step count after the increment (a number >= 1). maxExpAvgSq is null unless
+ * amsgrad. All arrays of one type and param's length; none may overlap another (grad is only read).
+ */
+export function adamStep(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray,
+                         maxExpAvgSq: FloatArray | null, step: number, lr: number, beta1: number, beta2: number,
+                         eps: number, weightDecay: number, amsgrad: boolean, maximize: boolean,
+                         decoupled: boolean): void;
+/**
+ * adamStep for several parameters in one call (one optimizer step of a parameter group): entry i of
+ * each list is parameter i's; maxExpAvgSqs entries are null unless amsgrad; steps[i] >= 1 is its step
+ * count. All arrays of one type; no two may share memory. The work runs in chunks across the thread
+ * pool; each element's arithmetic is exactly adamStep's.
+ */
+export function adamStepMany(params: FloatArray[], grads: FloatArray[], expAvgs: FloatArray[],
+                             expAvgSqs: FloatArray[], maxExpAvgSqs: Array<FloatArray | null>, steps: number[],
+                             lr: number, beta1: number, beta2: number, eps: number, weightDecay: number,
+                             amsgrad: boolean, maximize: boolean, decoupled: boolean): void;
+/**
+ * One RMSprop step over one parameter, PyTorch 1.13's torch.optim.RMSprop rule (in place):
+ *   g = maximize ? -grad : grad;  g += weightDecay * param (skipped when 0)
+ *   squareAvg = alpha * squareAvg + (1 - alpha) * g * g
+ *   centered: gradAvg = alpha * gradAvg + (1 - alpha) * g;  avg = sqrt(squareAvg - gradAvg^2) + eps
+ *   else:     avg = sqrt(squareAvg) + eps
+ *   momentum > 0: momentumBuffer = momentum * momentumBuffer + g / avg;  param -= lr * momentumBuffer
+ *   else:         param -= lr * g / avg
+ * gradAvg is null unless centered, momentumBuffer null unless momentum > 0. All arrays of one type and
+ * param's length; none may overlap another.
+ */
+export function rmspropStep(param: FloatArray, grad: FloatArray, squareAvg: FloatArray, gradAvg: FloatArray | null,
+                            momentumBuffer: FloatArray | null, lr: number, alpha: number, eps: number,
+                            weightDecay: number, momentum: number, centered: boolean, maximize: boolean): void;
+/**
+ * rmspropStep for several parameters in one call; gradAvgs entries are null unless centered,
+ * momentumBuffers entries null unless momentum > 0. All arrays of one type; no two may share memory.
+ * Chunks across the thread pool; each element's arithmetic is exactly rmspropStep's.
+ */
+export function rmspropStepMany(params: FloatArray[], grads: FloatArray[], squareAvgs: FloatArray[],
+                                gradAvgs: Array<FloatArray | null>, momentumBuffers: Array<FloatArray | null>,
+                                lr: number, alpha: number, eps: number, weightDecay: number, momentum: number,
+                                centered: boolean, maximize: boolean): void;
 
 // ---------------------------------------------------------------- index
 /**
