@@ -1,4 +1,10 @@
 export { Optimizer } from './optimizer';
-export type { OptimizerStateDict, ParamGroup } from './optimizer';
+export type { OptimizerStateDict, ParamGroup, ParamsArg } from './optimizer';
 export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
+export { Adam } from './adam';
+export type { AdamOptions } from './adam';
+export { AdamW } from './adamw';
+export type { AdamWOptions } from './adamw';
+export { RMSprop } from './rmsprop';
+export type { RMSpropOptions } from './rmsprop';

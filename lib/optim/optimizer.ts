@@ -4,7 +4,7 @@
  * parameter's index across groups, param_groups holding the options and the
  * indices of their parameters).
  */
-import { Tensor } from '../tensor';
+import { Tensor, zeros } from '../tensor';
 import { fmtShape, sameShape } from '../shape';
 import { Parameter } from '../nn/parameter';
 
@@ -23,6 +23,18 @@ export function checkHyper(opt: string, name: string, v: unknown, min?: number):
   if (min !== undefined && !(v >= min)) throw new RangeError(`${opt}: invalid ${name} ${v}, must be >= ${min}`);
 }
 
+/** A finite number in [lo, hi) (or [lo, hi] when closed): "Adam: invalid betas[0] 1, must be in [0, 1)". */
+export function checkInRange(opt: string, name: string, v: unknown, lo: number, hi: number, closed = false): void {
+  checkHyper(opt, name, v);
+  const n = v as number;
+  if (!(n >= lo && (closed ? n <= hi : n < hi))) throw new RangeError(`${opt}: invalid ${name} ${n}, must be in [${lo}, ${hi}${closed ? ']' : ')'}`);
+}
+
+/** A boolean option: "Adam: amsgrad must be a boolean, got number". */
+export function checkBool(opt: string, name: string, v: unknown): void {
+  if (typeof v !== 'boolean') throw new TypeError(`${opt}: ${name} must be a boolean, got ${v === null ? 'null' : typeof v}`);
+}
+
 /** p.grad as a contiguous tensor of p's dtype, after checking it is a tensor of p's shape. */
 export function checkGrad(opt: string, p: Tensor): Tensor {
   const g = p.grad as unknown;
@@ -37,10 +49,23 @@ export abstract class Optimizer<O extends object> {
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state (e.g. the momentum buffer). */
   readonly state = new Map<Tensor, Record<string, Tensor | number>>();
-  protected readonly defaults: O;
+  /** The options a group gets for those it does not set (PyTorch's optimizer.defaults). */
+  readonly defaults: O;
+  /**
+   * @internal Calls of step() so far (PyTorch's optimizer._step_count): an lr
+   * scheduler resets it when it is created and warns when it is stepped first.
+   */
+  _stepCount = 0;
 
   constructor(params: ParamsArg<O>, defaults: O) {
     this.defaults = defaults;
+    // Count the steps whatever the subclass's step() does (PyTorch wraps
+    // optimizer.step the same way when a scheduler is attached).
+    const step = this.step;
+    this.step = () => {
+      this._stepCount++;
+      step.call(this);
+    };
     const name = this.constructor.name;
     const list = Array.isArray(params) ? params : params && typeof (params as Iterable<Tensor>)[Symbol.iterator] === 'function' ? [...(params as Iterable<Tensor>)] : null;
     if (!list) throw new TypeError(`${name}: params must be an array of tensors or of parameter groups`);
@@ -86,7 +111,7 @@ export abstract class Optimizer<O extends object> {
     let i = 0;
     const param_groups = this.paramGroups.map((g) => {
       const { params, ...opts } = g as ParamGroup<O> & Record<string, unknown>;
-      return { ...opts, params: params.map((p) => { index.set(p, i); return i++; }) };
+      return { ...copyOptions(opts), params: params.map((p) => { index.set(p, i); return i++; }) };
     });
     const state: OptimizerStateDict['state'] = {};
     for (const [p, s] of this.state) {
@@ -123,22 +148,83 @@ export abstract class Optimizer<O extends object> {
       for (const [key, v] of Object.entries(s)) {
         if (!(v instanceof Tensor) && typeof v !== 'number')
           throw new TypeError(`${name}.loadStateDict: state '${key}' of parameter ${k} must be a Tensor or a number`);
-        // Per-parameter buffers have the parameter's shape; only a step count may be a one-element tensor.
-        if (v instanceof Tensor && key !== 'step' && !sameShape(v._shape, p._shape))
+        if (key === 'step') {
+          // A step count: a number or a one-element tensor (PyTorch >= 1.12 keeps a float32 tensor), >= 0.
+          const n = v instanceof Tensor ? (v.numel() === 1 ? v.item() : NaN) : v;
+          if (!(n >= 0) || !Number.isFinite(n))
+            throw new RangeError(`${name}.loadStateDict: state 'step' of parameter ${k} must be a finite count >= 0 (a number or a one-element tensor), got ${v instanceof Tensor ? `a tensor of shape ${fmtShape(v._shape)}` : n}`);
+          continue;
+        }
+        // Per-parameter buffers have the parameter's shape.
+        if (v instanceof Tensor && !sameShape(v._shape, p._shape))
           throw new RangeError(`${name}.loadStateDict: state '${key}' of parameter ${k} has shape ${fmtShape(v._shape)}, the parameter ${fmtShape(p._shape)}`);
       }
     }
+    // The loaded options must be valid for this optimizer (checked on copies: a bad dict changes nothing).
+    const merged = sd.param_groups.map((g, gi) => {
+      const { params: _p, ...opts } = g;
+      return { ...this.paramGroups[gi], ...copyOptions(opts), params: this.paramGroups[gi].params } as ParamGroup<O>;
+    });
+    for (const g of merged) this.validate(g);
     this.state.clear();
     for (const [k, s] of Object.entries(sd.state)) {
+      const p = byIndex.get(Number(k))!;
       const copy: Record<string, Tensor | number> = {};
-      for (const [n, v] of Object.entries(s)) copy[n] = v instanceof Tensor ? v.clone().detach() : v;
-      this.state.set(byIndex.get(Number(k))!, copy);
+      // Like PyTorch, floating-point buffers take the parameter's dtype; the step count keeps its own.
+      for (const [n, v] of Object.entries(s))
+        copy[n] = v instanceof Tensor ? (n !== 'step' && v.dtype !== p.dtype && v.dtype !== 'int32' ? v.detach().to(p.dtype) : v.detach().clone()) : v;
+      this.state.set(p, copy);
     }
-    sd.param_groups.forEach((g, gi) => {
-      const { params: _p, ...opts } = g;
-      Object.assign(this.paramGroups[gi], opts);
-    });
+    merged.forEach((g, gi) => Object.assign(this.paramGroups[gi], g));
   }
+
+  /**
+   * @internal The parameters of a group that have a gradient (the others are
+   * skipped, weight decay included, as in PyTorch), each with its gradient as
+   * a contiguous tensor of its dtype. All must share one dtype (one native call).
+   */
+  protected _withGrads(params: Tensor[]): { params: Tensor[]; grads: Tensor[] } {
+    const name = this.constructor.name;
+    const ps: Tensor[] = [], gs: Tensor[] = [];
+    for (const p of params) {
+      if (p.grad === null) continue;
+      p._live(`${name}.step`);
+      if (!p.isContiguous()) throw new Error(`${name}: parameters must be contiguous tensors`);
+      ps.push(p);
+      gs.push(checkGrad(name, p));
+    }
+    const dtypes = [...new Set(ps.map((p) => p.dtype))];
+    if (dtypes.length > 1) throw new TypeError(`${name}: the parameters of one group must share a dtype; got ${dtypes.join(' and ')}`);
+    return { params: ps, grads: gs };
+  }
+
+  /**
+   * @internal State buffer `key` of parameter p (created as zeros when missing):
+   * a contiguous tensor of p's shape and dtype (a loaded or hand-set buffer
+   * of another layout or dtype is converted once).
+   */
+  protected _buffer(st: Record<string, Tensor | number>, key: string, p: Tensor): Tensor {
+    let b = st[key];
+    if (b === undefined) {
+      b = zeros(p.shape, { dtype: p.dtype });
+      st[key] = b;
+    }
+    if (!(b instanceof Tensor)) throw new TypeError(`${this.constructor.name}: state '${key}' must be a Tensor, got ${typeof b}`);
+    if (!sameShape(b._shape, p._shape))
+      throw new RangeError(`${this.constructor.name}: state '${key}' has shape ${fmtShape(b._shape)}, its parameter ${fmtShape(p._shape)}`);
+    if (!b.isContiguous() || b.dtype !== p.dtype || b.requiresGrad) {
+      b = b.detach().contiguous().to(p.dtype).clone();
+      st[key] = b;
+    }
+    return b;
+  }
+}
+
+/** A group's options with arrays (betas) copied, so that a state dict and the optimizer share nothing. */
+function copyOptions(opts: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) out[k] = Array.isArray(v) ? v.slice() : v;
+  return out;
 }
 
 export { Parameter };

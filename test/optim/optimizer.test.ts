@@ -1,0 +1,167 @@
+// What every optimizer shares (optim.Optimizer): parameter lists, skipped
+// parameters, dtypes, state dicts and their checks, the step counter the
+// schedulers read; run for SGD, Adam, AdamW and RMSprop alike.
+import * as torch from 'torchlet';
+import { values } from '../fixtures/nn';
+
+const { nn, optim } = torch;
+type Ctor = new (params: any, opts?: any) => torch.optim.Optimizer<any>;
+const ALL: [string, Ctor, Record<string, unknown>][] = [
+  ['SGD', optim.SGD, { lr: 0.1, momentum: 0.9 }],
+  ['Adam', optim.Adam, { lr: 0.1, amsgrad: true }],
+  ['AdamW', optim.AdamW, { lr: 0.1 }],
+  ['RMSprop', optim.RMSprop, { lr: 0.1, momentum: 0.5, centered: true }],
+];
+const param = (v: number[] = [1, 2]) => new nn.Parameter(torch.tensor(v));
+
+describe.each(ALL)('%s', (name, Opt, opts) => {
+  test('an empty parameter list is an error', () => {
+    expect(() => new Opt([], opts)).toThrow(RangeError);
+    expect(() => new Opt([], opts)).toThrow(new RegExp(`^${name}: got an empty parameter list$`));
+    expect(() => new Opt(new nn.ReLU().parameters(), opts)).toThrow(/empty parameter list/);
+  });
+
+  test('a parameter given twice is an error, in one group or across groups', () => {
+    const a = param(), b = param();
+    expect(() => new Opt([a, b, a], opts)).toThrow(new RegExp(`^${name}: some parameters appear in more than one parameter group \\(parameter 2 is given twice\\)$`));
+    expect(() => new Opt([{ params: [a] }, { params: [b, a] }], opts)).toThrow(/some parameters appear in more than one parameter group/);
+    const o = new Opt([a], opts);
+    expect(() => o.addParamGroup({ params: [a] })).toThrow(/more than one parameter group/);
+  });
+
+  test('non-tensors and non-leaves are refused', () => {
+    expect(() => new Opt([param(), 3], opts)).toThrow(new RegExp(`^${name}: parameter 1 is not a Tensor$`));
+    expect(() => new Opt([param().mul(2)], opts)).toThrow(new RegExp(`^${name}: can't optimize a non-leaf Tensor`));
+    expect(() => new Opt(5, opts)).toThrow(TypeError);
+  });
+
+  test('negative lr, and a bad lr in one group, are refused', () => {
+    expect(() => new Opt([param()], { ...opts, lr: -0.1 })).toThrow(new RegExp(`^${name}: invalid lr -0\\.1, must be >= 0$`));
+    expect(() => new Opt([{ params: [param()] }, { params: [param()], lr: -1 }], opts)).toThrow(new RegExp(`^${name}: invalid lr -1, must be >= 0$`));
+    expect(() => new Opt([param()], { ...opts, lr: '1' })).toThrow(new RegExp(`^${name}: lr must be a number, got string$`));
+    expect(() => new Opt([param()], { ...opts, weightDecay: -1e-4 })).toThrow(new RegExp(`^${name}: invalid weightDecay -0\\.0001, must be >= 0$`));
+  });
+
+  test('parameters without a gradient are skipped: no update, no weight decay, no state', () => {
+    const a = param([1, 2]), b = param([3, 4]);
+    const o = new Opt([a, b], { ...opts, weightDecay: 0.5 });
+    a.grad = torch.tensor([0.5, -0.5]);
+    o.step();
+    o.step();
+    expect(values(b)).toEqual([3, 4]);
+    expect(o.state.has(b)).toBe(false);
+    expect(o.state.has(a)).toBe(true);
+    expect(values(a)).not.toEqual([1, 2]);
+    expect(Object.keys(o.stateDict().state)).toEqual(['0']);
+  });
+
+  test('a step bumps the parameters\' version counters (autograd sees the in-place change) and records nothing', () => {
+    const lin = new nn.Linear(2, 1);
+    const o = new Opt(lin.parameters(), opts);
+    const y = lin.weight.mul(2); // saves weight for its backward
+    lin.forward(torch.ones([1, 2])).sum().backward();
+    o.step();
+    expect(lin.weight.isLeaf).toBe(true);
+    expect(() => y.sum().backward()).toThrow(/modified by an inplace operation/);
+  });
+
+  test('the parameters of one group must share a dtype', () => {
+    const a = param(), b = new nn.Parameter(torch.tensor([1, 2], { dtype: 'float64' }));
+    const o = new Opt([a, b], opts);
+    a.grad = torch.ones([2]);
+    b.grad = torch.ones([2], { dtype: 'float64' });
+    expect(() => o.step()).toThrow(new RegExp(`^${name}: the parameters of one group must share a dtype; got float32 and float64$`));
+    expect(values(a)).toEqual([1, 2]);
+    // In separate groups they are fine.
+    const o2 = new Opt([{ params: [a] }, { params: [b] }], opts);
+    o2.step();
+    expect(values(a)).not.toEqual([1, 2]);
+  });
+
+  test('a gradient of the wrong shape is an error', () => {
+    const a = param();
+    const o = new Opt([a], opts);
+    a.grad = torch.ones([3]);
+    expect(() => o.step()).toThrow(new RegExp(`^${name}: gradient of shape \\[3\\] does not match its parameter of shape \\[2\\]$`));
+  });
+
+  test('step() counts its calls (what the schedulers check)', () => {
+    const o = new Opt([param()], opts);
+    o.step();
+    o.step();
+    expect(o._stepCount).toBe(2);
+  });
+
+  describe('loadStateDict', () => {
+    function trained(): [torch.optim.Optimizer<any>, torch.nn.Parameter[]] {
+      const ps = [param([1, 2]), new nn.Parameter(torch.tensor([[1, 2], [3, 4]]))];
+      const o = new Opt([{ params: [ps[0]] }, { params: [ps[1]], lr: 0.01 }], opts);
+      ps[0].grad = torch.tensor([0.1, 0.2]);
+      ps[1].grad = torch.tensor([[0.1, 0.2], [0.3, 0.4]]);
+      o.step();
+      return [o, ps];
+    }
+
+    test('mismatched groups are refused', () => {
+      const [o] = trained();
+      const one = new Opt([param()], opts);
+      expect(() => one.loadStateDict(o.stateDict())).toThrow(new RegExp(`^${name}\\.loadStateDict: loaded state dict has 2 parameter groups, the optimizer has 1$`));
+      const sizes = new Opt([{ params: [param(), param()] }, { params: [param()] }], opts);
+      expect(() => sizes.loadStateDict(o.stateDict())).toThrow(/doesn't match the size of optimizer's group 0/);
+      expect(() => one.loadStateDict({} as any)).toThrow(TypeError);
+    });
+
+    test('state of the wrong shape is refused, and nothing changes', () => {
+      const [o] = trained();
+      const fresh = new Opt([{ params: [param([5, 6, 7])] }, { params: [new nn.Parameter(torch.zeros([2, 2]))] }], opts);
+      expect(() => fresh.loadStateDict(o.stateDict())).toThrow(new RegExp(`^${name}\\.loadStateDict: state '\\w+' of parameter 0 has shape \\[2\\], the parameter \\[3\\]$`));
+      expect(fresh.state.size).toBe(0);
+      expect(fresh.paramGroups[1].lr).toBe(opts.lr);
+    });
+
+    test('invalid options in the loaded groups are refused, and nothing changes', () => {
+      const [o, ps] = trained();
+      const sd = o.stateDict();
+      sd.param_groups[1].lr = -3;
+      const before = o.stateDict();
+      expect(() => o.loadStateDict(sd)).toThrow(new RegExp(`^${name}: invalid lr -3, must be >= 0$`));
+      expect(o.stateDict().param_groups).toEqual(before.param_groups);
+      expect(o.state.get(ps[0])).toBeDefined();
+    });
+
+    test('buffers take the parameter\'s dtype (as PyTorch), the state dict is a copy both ways', () => {
+      const [o, ps] = trained();
+      const sd = o.stateDict();
+      const p64 = [new nn.Parameter(torch.tensor([1, 2], { dtype: 'float64' })), new nn.Parameter(torch.zeros([2, 2], { dtype: 'float64' }))];
+      const o64 = new Opt([{ params: [p64[0]] }, { params: [p64[1]] }], opts);
+      o64.loadStateDict(sd);
+      for (const [k, v] of Object.entries(o64.state.get(p64[0])!))
+        if (v instanceof torch.Tensor) expect([k, v.dtype]).toEqual([k, k === 'step' ? 'float32' : 'float64']);
+      p64[0].grad = torch.ones([2], { dtype: 'float64' });
+      o64.step();
+      // Changing the loaded dict or the source optimizer changes nothing in the other.
+      const snapshot = JSON.stringify(Object.values(sd.state[0]).map((v) => (v instanceof torch.Tensor ? values(v) : v)));
+      ps[0].grad = torch.ones([2]);
+      o.step();
+      expect(JSON.stringify(Object.values(sd.state[0]).map((v) => (v instanceof torch.Tensor ? values(v) : v)))).toBe(snapshot);
+    });
+  });
+});
+
+test('loadStateDict: a step count must be a finite count >= 0', () => {
+  const p = param();
+  const o = new optim.Adam([p], { lr: 0.1 });
+  p.grad = torch.ones([2]);
+  o.step();
+  const sd = o.stateDict();
+  sd.state[0].step = -1;
+  expect(() => o.loadStateDict(sd)).toThrow(/^Adam\.loadStateDict: state 'step' of parameter 0 must be a finite count >= 0 \(a number or a one-element tensor\), got -1$/);
+  sd.state[0].step = torch.zeros([2]);
+  expect(() => o.loadStateDict(sd)).toThrow(/got a tensor of shape \[2\]$/);
+  // A plain number (an older PyTorch's layout) is accepted and becomes a float32 tensor at the next step.
+  sd.state[0].step = 1;
+  o.loadStateDict(sd);
+  o.step();
+  const step = o.state.get(p)!.step as torch.Tensor;
+  expect([step.shape, step.dtype, step.item()]).toEqual([[], 'float32', 2]);
+});
