@@ -8,3 +8,4 @@ export { AdamW } from './adamw';
 export type { AdamWOptions } from './adamw';
 export { RMSprop } from './rmsprop';
 export type { RMSpropOptions } from './rmsprop';
+export * as lrScheduler from './lr_scheduler';
