@@ -1,6 +1,6 @@
 // Scalar reference of the normalisation family (see norm.h). Double
 // accumulation everywhere; the loops are simple enough for the compiler to
-// vectorise. Tasks: one per channel (batch norm), blocks of rows or columns
+// vectorise. Tasks: blocks of channels (batch norm), blocks of rows or columns
 // (layer norm), fixed by the sizes.
 #include "kernels/norm.h"
 
@@ -38,49 +38,81 @@ void for_blocks(int64_t count, int64_t per, F&& fn) {
 
 }  // namespace
 
+// Batch norm works on blocks of up to kChannels channels at once, with the
+// per-channel sums on the stack: for each o it walks the block's elements in
+// memory order (k then j), so (N, C) inputs (inner = 1) read whole rows
+// instead of striding down one column per channel.
+constexpr int64_t kChannels = 64;
+
 template <typename T>
 void batch_norm_forward(int64_t outer, int64_t c, int64_t inner, const T* x, const T* weight, const T* bias,
                         T* running_mean, T* running_var, bool use_batch_stats, double momentum, double eps, T* y,
                         double* save_mean, double* save_invstd) {
   const int64_t count = outer * inner;
   const int64_t stride = c * inner;
-  for_blocks(c, units_per_task(count), [&](int64_t k0, int64_t k1) {
-    for (int64_t k = k0; k < k1; k++) {
-      const T* xk = x + k * inner;
-      T* yk = y + k * inner;
-      double mean, var;
+  const int64_t blocks = (c + kChannels - 1) / kChannels;
+  const int64_t work = kChannels * (count > 0 ? count : 1);  // elements of one block, about
+  for_blocks(blocks, kGrain / work > 0 ? kGrain / work : 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t blk = b0; blk < b1; blk++) {
+      const int64_t k0 = blk * kChannels;
+      const int64_t w = c - k0 < kChannels ? c - k0 : kChannels;
+      double mean[kChannels], a[kChannels], sh[kChannels];
       if (use_batch_stats) {
-        double s = 0;
-        for (int64_t o = 0; o < outer; o++)
-          for (int64_t j = 0; j < inner; j++) s += static_cast<double>(xk[o * stride + j]);
-        mean = s / static_cast<double>(count);
-        double ss = 0;
-        for (int64_t o = 0; o < outer; o++)
-          for (int64_t j = 0; j < inner; j++) {
-            const double d = static_cast<double>(xk[o * stride + j]) - mean;
-            ss += d * d;
+        double s[kChannels], ss[kChannels];
+        for (int64_t k = 0; k < w; k++) s[k] = ss[k] = 0;
+        for (int64_t o = 0; o < outer; o++) {
+          const T* xo = x + o * stride + k0 * inner;
+          for (int64_t k = 0; k < w; k++) {
+            double acc = 0;
+            for (int64_t j = 0; j < inner; j++) acc += static_cast<double>(xo[k * inner + j]);
+            s[k] += acc;
           }
-        var = ss / static_cast<double>(count);
-        if (running_mean)
-          running_mean[k] = static_cast<T>(momentum * mean + (1 - momentum) * static_cast<double>(running_mean[k]));
-        if (running_var) {
-          const double unbiased = ss / static_cast<double>(count - 1);
-          running_var[k] = static_cast<T>(momentum * unbiased + (1 - momentum) * static_cast<double>(running_var[k]));
+        }
+        for (int64_t k = 0; k < w; k++) mean[k] = s[k] / static_cast<double>(count);
+        for (int64_t o = 0; o < outer; o++) {
+          const T* xo = x + o * stride + k0 * inner;
+          for (int64_t k = 0; k < w; k++) {
+            double acc = 0;
+            for (int64_t j = 0; j < inner; j++) {
+              const double d = static_cast<double>(xo[k * inner + j]) - mean[k];
+              acc += d * d;
+            }
+            ss[k] += acc;
+          }
+        }
+        for (int64_t k = 0; k < w; k++) {
+          const int64_t kk = k0 + k;
+          if (running_mean)
+            running_mean[kk] =
+                static_cast<T>(momentum * mean[k] + (1 - momentum) * static_cast<double>(running_mean[kk]));
+          if (running_var) {
+            const double unbiased = ss[k] / static_cast<double>(count - 1);
+            running_var[kk] =
+                static_cast<T>(momentum * unbiased + (1 - momentum) * static_cast<double>(running_var[kk]));
+          }
+          a[k] = 1.0 / std::sqrt(ss[k] / static_cast<double>(count) + eps);  // invstd for now
         }
       } else {
-        mean = static_cast<double>(running_mean[k]);
-        var = static_cast<double>(running_var[k]);
-      }
-      const double invstd = 1.0 / std::sqrt(var + eps);
-      const double a = invstd * (weight ? static_cast<double>(weight[k]) : 1.0);
-      const double b = bias ? static_cast<double>(bias[k]) : 0.0;
-      for (int64_t o = 0; o < outer; o++)
-        for (int64_t j = 0; j < inner; j++) {
-          const int64_t i = o * stride + j;
-          yk[i] = static_cast<T>((static_cast<double>(xk[i]) - mean) * a + b);
+        for (int64_t k = 0; k < w; k++) {
+          mean[k] = static_cast<double>(running_mean[k0 + k]);
+          a[k] = 1.0 / std::sqrt(static_cast<double>(running_var[k0 + k]) + eps);
         }
-      save_mean[k] = mean;
-      save_invstd[k] = invstd;
+      }
+      for (int64_t k = 0; k < w; k++) {
+        save_mean[k0 + k] = mean[k];
+        save_invstd[k0 + k] = a[k];
+        a[k] *= weight ? static_cast<double>(weight[k0 + k]) : 1.0;
+        sh[k] = bias ? static_cast<double>(bias[k0 + k]) : 0.0;
+      }
+      for (int64_t o = 0; o < outer; o++) {
+        const T* xo = x + o * stride + k0 * inner;
+        T* yo = y + o * stride + k0 * inner;
+        for (int64_t k = 0; k < w; k++)
+          for (int64_t j = 0; j < inner; j++) {
+            const int64_t i = k * inner + j;
+            yo[i] = static_cast<T>((static_cast<double>(xo[i]) - mean[k]) * a[k] + sh[k]);
+          }
+      }
     }
   });
 }
@@ -91,42 +123,54 @@ void batch_norm_backward(int64_t outer, int64_t c, int64_t inner, const T* x, co
                          T* gbias) {
   const int64_t count = outer * inner;
   const int64_t stride = c * inner;
-  for_blocks(c, units_per_task(count), [&](int64_t k0, int64_t k1) {
-    for (int64_t k = k0; k < k1; k++) {
-      const T* xk = x + k * inner;
-      const T* gk = gy + k * inner;
-      const double mean = save_mean[k];
-      const double invstd = save_invstd[k];
-      double sg = 0, sgx = 0;  // sum gy, sum gy * (x - mean)
-      for (int64_t o = 0; o < outer; o++)
-        for (int64_t j = 0; j < inner; j++) {
-          const int64_t i = o * stride + j;
-          const double g = static_cast<double>(gk[i]);
-          sg += g;
-          sgx += g * (static_cast<double>(xk[i]) - mean);
+  const int64_t blocks = (c + kChannels - 1) / kChannels;
+  const int64_t work = kChannels * (count > 0 ? count : 1);
+  for_blocks(blocks, kGrain / work > 0 ? kGrain / work : 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t blk = b0; blk < b1; blk++) {
+      const int64_t k0 = blk * kChannels;
+      const int64_t w = c - k0 < kChannels ? c - k0 : kChannels;
+      double sg[kChannels], sgx[kChannels];  // sum gy, sum gy * (x - mean)
+      for (int64_t k = 0; k < w; k++) sg[k] = sgx[k] = 0;
+      for (int64_t o = 0; o < outer; o++) {
+        const T* xo = x + o * stride + k0 * inner;
+        const T* go = gy + o * stride + k0 * inner;
+        for (int64_t k = 0; k < w; k++) {
+          const double mean = save_mean[k0 + k];
+          double a = 0, b = 0;
+          for (int64_t j = 0; j < inner; j++) {
+            const double g = static_cast<double>(go[k * inner + j]);
+            a += g;
+            b += g * (static_cast<double>(xo[k * inner + j]) - mean);
+          }
+          sg[k] += a;
+          sgx[k] += b;
         }
-      if (gbias) gbias[k] = static_cast<T>(sg);
-      if (gweight) gweight[k] = static_cast<T>(sgx * invstd);
+      }
+      for (int64_t k = 0; k < w; k++) {
+        if (gbias) gbias[k0 + k] = static_cast<T>(sg[k]);
+        if (gweight) gweight[k0 + k] = static_cast<T>(sgx[k] * save_invstd[k0 + k]);
+      }
       if (!gx) continue;
-      T* gxk = gx + k * inner;
-      const double w = weight ? static_cast<double>(weight[k]) : 1.0;
-      if (use_batch_stats) {
-        const double n = static_cast<double>(count);
-        const double gmean = sg / n;
-        const double kx = sgx * invstd * invstd / n;
-        for (int64_t o = 0; o < outer; o++)
+      double gmean[kChannels], kx[kChannels], f[kChannels];
+      const double n = static_cast<double>(count);
+      for (int64_t k = 0; k < w; k++) {
+        const double invstd = save_invstd[k0 + k];
+        f[k] = invstd * (weight ? static_cast<double>(weight[k0 + k]) : 1.0);
+        gmean[k] = use_batch_stats ? sg[k] / n : 0.0;
+        kx[k] = use_batch_stats ? sgx[k] * invstd * invstd / n : 0.0;
+      }
+      for (int64_t o = 0; o < outer; o++) {
+        const T* xo = x + o * stride + k0 * inner;
+        const T* go = gy + o * stride + k0 * inner;
+        T* gxo = gx + o * stride + k0 * inner;
+        for (int64_t k = 0; k < w; k++) {
+          const double mean = save_mean[k0 + k];
           for (int64_t j = 0; j < inner; j++) {
-            const int64_t i = o * stride + j;
-            const double xm = static_cast<double>(xk[i]) - mean;
-            gxk[i] = static_cast<T>((static_cast<double>(gk[i]) - gmean - xm * kx) * invstd * w);
+            const int64_t i = k * inner + j;
+            const double xm = static_cast<double>(xo[i]) - mean;
+            gxo[i] = static_cast<T>((static_cast<double>(go[i]) - gmean[k] - xm * kx[k]) * f[k]);
           }
-      } else {
-        const double a = invstd * w;
-        for (int64_t o = 0; o < outer; o++)
-          for (int64_t j = 0; j < inner; j++) {
-            const int64_t i = o * stride + j;
-            gxk[i] = static_cast<T>(static_cast<double>(gk[i]) * a);
-          }
+        }
       }
     }
   });
