@@ -124,12 +124,17 @@ describe('batchNormForward / batchNormBackward', () => {
   });
 
   test('large inputs: the result does not depend on the thread count', () => {
-    const x = new Float32Array(seq(64 * 8 * 300, -1, 1, 11));
+    // 200 channels = 4 blocks of 64 channels; 64*30 elements each: several tasks.
+    const x = new Float32Array(seq(64 * 200 * 30, -1, 1, 11)), gy = new Float32Array(seq(x.length, -1, 1, 12));
     const run = (threads: number) => {
       native.setNumThreads(threads);
-      const y = new Float32Array(x.length), sm = new Float64Array(8), si = new Float64Array(8);
-      native.batchNormForward(x, 64, 8, 300, null, null, null, null, true, 0.1, 1e-5, y, sm, si);
-      return y;
+      const y = new Float32Array(x.length), sm = new Float64Array(200), si = new Float64Array(200);
+      native.batchNormForward(x, 64, 200, 30, null, null, null, null, true, 0.1, 1e-5, y, sm, si);
+      const gx = new Float32Array(x.length), gw = new Float32Array(200);
+      native.batchNormBackward(x, gy, 64, 200, 30, null, sm, si, true, gx, gw, null);
+      const ref = refBatchNorm(x, 64, 200, 30, null, null, new Array(200).fill(0), new Array(200).fill(1), true, 0.1, 1e-5);
+      expectClose(y, ref.y, 3e-6, 3e-6);
+      return new Float32Array([...y, ...gx, ...gw]);
     };
     const n0 = native.getNumThreads();
     const a = run(1), b = run(4);
