@@ -98,6 +98,11 @@ export const enum UnaryOp {
   Expm1 = 18,     // e^x - 1
   Sin = 19,
   Cos = 20,
+  LeakyRelu = 21, // x > 0 ? x : alpha * x
+  Gelu = 22,      // x/2 (1 + erf(x / sqrt 2))
+  GeluTanh = 23,  // x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+  Elu = 24,       // x > 0 ? x : alpha * (e^x - 1)
+  Softplus = 25,  // alpha*x > beta ? x : ln(1 + e^(alpha x)) / alpha   (alpha: PyTorch's beta, beta: its threshold)
 }
 /** out[i] = op(x[i]; alpha, beta). Requires x.length === out.length. out may be x (in place). */
 export function unary(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number, beta: number): void;
@@ -196,17 +201,101 @@ export const enum PointLoss {
   Mse = 0,       // (x - y)^2
   Bce = 1,       // -(y * max(ln x, -100) + (1 - y) * max(ln(1 - x), -100))   (x in [0, 1])
   BceLogits = 2, // max(x, 0) - x*y + ln(1 + e^-|x|)                       (x any real)
+  L1 = 3,        // |x - y|
+  SmoothL1 = 4,  // z = |x - y|: z < param ? 0.5 z^2 / param : z - 0.5 param   (param = beta >= 0)
+  Huber = 5,     // z < param ? 0.5 z^2 : param (z - 0.5 param)                (param = delta > 0)
 }
-/** out[i] = loss(input[i], target[i]). All three the same length. out may be input or target. */
-export function pointLoss(kind: PointLoss, input: FloatArray, target: FloatArray, out: FloatArray): void;
+/**
+ * out[i] = loss(input[i], target[i]; param). All three the same length. out may be input or target.
+ * param is SmoothL1's beta (RangeError unless >= 0) or Huber's delta (unless > 0); the other kinds ignore it.
+ */
+export function pointLoss(kind: PointLoss, input: FloatArray, target: FloatArray, out: FloatArray, param: number): void;
 /**
  * gIn[i] = gOut[i or 0] * d loss / d input at (input[i], target[i]).
  * MSE: 2(x - y); BCE: (x - y) / max((1 - x) x, eps) with PyTorch's eps = float32(1e-12), also
- * for Float64Array (so x = 0, y = 1 gives -1.000000004e12 as torch does); BceLogits: sigmoid(x) - y.
+ * for Float64Array (so x = 0, y = 1 gives -1.000000004e12 as torch does); BceLogits: sigmoid(x) - y;
+ * with d = x - y: L1 sign(d) (0 at 0); SmoothL1 d <= -beta ? -1 : d >= beta ? 1 : d / beta (so -1 at
+ * d = 0 when beta = 0, as PyTorch 1.13);
+ * Huber d <= -delta ? -delta : d >= delta ? delta : d.
  * gOut has length 1 (broadcast) or input.length. gIn may be input, target or gOut.
  */
 export function pointLossBackward(kind: PointLoss, input: FloatArray, target: FloatArray, gOut: FloatArray,
-                                  gIn: FloatArray): void;
+                                  gIn: FloatArray, param: number): void;
+/**
+ * Cross-entropy with PyTorch's options, rows of logits (n x c): logProbs = log_softmax(row);
+ * a row whose target equals ignoreIndex gets losses[i] = rowWeights[i] = 0; other targets must be
+ * in [0, c) (RangeError "crossEntropy: target 12 out of range for 10 classes"); with
+ * wt = weight[t] (1 when weight is null) and eps = labelSmoothing in [0, 1]:
+ *   losses[i] = (1 - eps) * -wt * logProbs[i, t] + eps / c * -sum_j weight[j] * logProbs[i, j],
+ *   rowWeights[i] = wt.
+ * The 'mean' reduction is sum(losses) / sum(rowWeights), as PyTorch. ignoreIndex is an int32.
+ * logProbs may be logits; no other overlap.
+ */
+export function crossEntropyExForward(logits: FloatArray, target: Int32Array, weight: FloatArray | null,
+                                      ignoreIndex: number, labelSmoothing: number, n: number, c: number,
+                                      losses: FloatArray, rowWeights: FloatArray, logProbs: FloatArray): void;
+/**
+ * gLogits[i, j] = gLoss[i or 0] * ((1 - eps) wt (p_j - [j == t]) + eps / c (p_j W - weight[j])),
+ * p = exp(logProbs[i]), W = sum(weight) (c when null); ignored rows get 0. gLoss has length 1 or n.
+ * gLogits may be logProbs.
+ */
+export function crossEntropyExBackward(logProbs: FloatArray, target: Int32Array, weight: FloatArray | null,
+                                       ignoreIndex: number, labelSmoothing: number, n: number, c: number,
+                                       gLoss: FloatArray, gLogits: FloatArray): void;
+/**
+ * Cross-entropy against probability targets (n x c, any reals, e.g. smoothed one-hots):
+ *   logProbs = log_softmax(row);  losses[i] = -sum_j weight[j] * target[i, j] * logProbs[i, j].
+ * weight null means 1. logProbs may be logits; no other overlap.
+ */
+export function softCrossEntropyForward(logits: FloatArray, target: FloatArray, weight: FloatArray | null, n: number,
+                                        c: number, losses: FloatArray, logProbs: FloatArray): void;
+/** gLogits[i, j] = gLoss[i or 0] * (p_j * sum_k weight[k] target[i, k] - weight[j] target[i, j]). gLogits may be logProbs. */
+export function softCrossEntropyBackward(logProbs: FloatArray, target: FloatArray, weight: FloatArray | null, n: number,
+                                         c: number, gLoss: FloatArray, gLogits: FloatArray): void;
+
+// ---------------------------------------------------------------- norm
+/**
+ * Batch norm over x viewed as contiguous (outer, c, inner): channel k holds the
+ * count = outer*inner elements x[(o*c + k)*inner + j] ((N, C): inner 1; (N, C, L): outer N, inner L).
+ * useBatchStats: mean/var (biased) of each channel, two passes in double; when runningMean and
+ *   runningVar are given they become (1 - momentum) r + momentum stat, with the unbiased variance
+ *   (var * count / (count - 1)) for runningVar. Else the running stats are used (both required, TypeError).
+ * y = (x - mean) / sqrt(var + eps) * weight + bias (weight null = 1, bias null = 0), in double,
+ * rounded once. saveMean / saveInvstd (Float64Array, length c) receive mean and 1/sqrt(var + eps)
+ * for the backward. weight, bias, runningMean, runningVar: null or c values of x's type.
+ * momentum in [0, 1], eps >= 0 (RangeError). y may be x; no other overlap.
+ */
+export function batchNormForward(x: FloatArray, outer: number, c: number, inner: number, weight: FloatArray | null,
+                                 bias: FloatArray | null, runningMean: FloatArray | null, runningVar: FloatArray | null,
+                                 useBatchStats: boolean, momentum: number, eps: number, y: FloatArray,
+                                 saveMean: Float64Array, saveInvstd: Float64Array): void;
+/**
+ * The backward of batchNormForward from its saved mean and invstd; with xhat = (x - mean) * invstd:
+ *   gbias = sum gy;  gweight = sum gy * xhat   (per channel, in double)
+ *   useBatchStats: gx = (gy - gbias / count - xhat * gweight / count) * invstd * weight
+ *   else (running stats are constants): gx = gy * invstd * weight.
+ * gx, gweight, gbias: null when not wanted. gx may be gy; no other overlap.
+ */
+export function batchNormBackward(x: FloatArray, gy: FloatArray, outer: number, c: number, inner: number,
+                                  weight: FloatArray | null, saveMean: Float64Array, saveInvstd: Float64Array,
+                                  useBatchStats: boolean, gx: FloatArray | null, gweight: FloatArray | null,
+                                  gbias: FloatArray | null): void;
+/**
+ * Layer norm of the m rows of x (contiguous m x n) over their n elements: per row mean and
+ * biased variance (two passes in double, so inputs near 1e4 with unit spread lose nothing),
+ * rstd = 1 / sqrt(var + eps), y = (x - mean) * rstd * weight[j] + bias[j] (null: 1 and 0).
+ * saveMean / saveRstd: Float64Array of length m. eps >= 0. y may be x; no other overlap.
+ */
+export function layerNormForward(x: FloatArray, m: number, n: number, weight: FloatArray | null, bias: FloatArray | null,
+                                 eps: number, y: FloatArray, saveMean: Float64Array, saveRstd: Float64Array): void;
+/**
+ * xhat = (x - mean) * rstd, g = gy * weight[j]:
+ *   gx = rstd * (g - mean_j(g) - xhat * mean_j(g * xhat));  gweight[j] = sum_rows gy * xhat;  gbias[j] = sum_rows gy.
+ * gx, gweight, gbias: null when not wanted. gx may be gy; no other overlap.
+ */
+export function layerNormBackward(x: FloatArray, gy: FloatArray, m: number, n: number, weight: FloatArray | null,
+                                  saveMean: Float64Array, saveRstd: Float64Array, gx: FloatArray | null,
+                                  gweight: FloatArray | null, gbias: FloatArray | null): void;
 
 // ---------------------------------------------------------------- random
 /**

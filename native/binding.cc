@@ -15,6 +15,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tl::InitRandom(env, exports);
   tl::InitOptim(env, exports);
   tl::InitIndex(env, exports);
+  tl::InitNorm(env, exports);
   tl::InitThreads(env, exports);
   return exports;
 }

@@ -24,9 +24,10 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 }
 
 /** fan_in and fan_out as PyTorch computes them (dim 1 and dim 0, times the receptive field). */
-export function calculateFanInAndFanOut(t: Tensor): [number, number] {
+export function calculateFanInAndFanOut(t: Tensor, op = 'init'): [number, number] {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: expects a Tensor, got ${t === null ? 'null' : typeof t}`);
   if (t.ndim < 2)
-    throw new RangeError(`init: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape ${fmtShape(t.shape)})`);
+    throw new RangeError(`${op}: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape ${fmtShape(t.shape)})`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return [t.size(1) * receptive, t.size(0) * receptive];
 }
@@ -53,9 +54,9 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu' }: KaimingOptions): number {
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new RangeError(`kaiming init: mode must be 'fanIn' or 'fanOut', got ${JSON.stringify(mode)}`);
+function kaimingStd(op: string, t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu' }: KaimingOptions): number {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t, op);
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new RangeError(`${op}: mode must be 'fanIn' or 'fanOut', got ${JSON.stringify(mode)}`);
   const fan = mode === 'fanIn' ? fanIn : fanOut;
   const gain = calculateGain(nonlinearity, a);
   return gain / Math.sqrt(fan);
@@ -63,22 +64,22 @@ function kaimingStd(t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_re
 
 /** U(-bound, bound) with bound = gain * sqrt(3 / fan) (He et al.). */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  if (t.numel() === 0) return t; // PyTorch: "Initializing zero-element tensors is a no-op"
-  const bound = Math.sqrt(3.0) * kaimingStd(t, opts);
+  if (t instanceof Tensor && t.numel() === 0) return t; // PyTorch: "Initializing zero-element tensors is a no-op"
+  const bound = Math.sqrt(3.0) * kaimingStd('kaimingUniform_', t, opts);
   return uniform_(t, -bound, bound);
 }
 /** N(0, std^2) with std = gain / sqrt(fan). */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  if (t.numel() === 0) return t;
-  return normal_(t, 0, kaimingStd(t, opts));
+  if (t instanceof Tensor && t.numel() === 0) return t;
+  return normal_(t, 0, kaimingStd('kaimingNormal_', t, opts));
 }
 /** U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio). */
 export function xavierUniform_(t: Tensor, gain = 1): Tensor {
-  const [fi, fo] = calculateFanInAndFanOut(t);
+  const [fi, fo] = calculateFanInAndFanOut(t, 'xavierUniform_');
   const a = gain * Math.sqrt(2.0 / (fi + fo)) * Math.sqrt(3.0);
   return uniform_(t, -a, a);
 }
 export function xavierNormal_(t: Tensor, gain = 1): Tensor {
-  const [fi, fo] = calculateFanInAndFanOut(t);
+  const [fi, fo] = calculateFanInAndFanOut(t, 'xavierNormal_');
   return normal_(t, 0, gain * Math.sqrt(2.0 / (fi + fo)));
 }

@@ -137,3 +137,65 @@ export function clamp(x: Tensor, lo: number | null, hi: number | null = null): T
     return intUnary(x, UnaryOp.Clamp, lo ?? -Infinity, hi ?? Infinity);
   return clampOp(x, lo ?? -Infinity, hi ?? Infinity);
 }
+
+// ---------------------------------------------------------------- parametrised activations
+/** An activation y = f(x; alpha, beta) whose derivative the native unaryBackward knows. */
+function activationOp(name: string): (x: Tensor, op: UnaryOp, alpha: number, beta: number) => Tensor {
+  return defineOp(name, {
+    forward(ctx, x: Tensor, op: UnaryOp, alpha: number, beta: number) {
+      const y = unaryForward(x, op, alpha, beta);
+      ctx.save(cont(floatInput(x)), y);
+      Object.assign(ctx, { op, alpha, beta });
+      return y;
+    },
+    backward(ctx, g) {
+      const [x, y] = ctx.saved;
+      return [unaryBackward(ctx.op as UnaryOp, x, y, g, ctx.alpha as number, ctx.beta as number)];
+    },
+  });
+}
+const leakyReluOp = activationOp('leakyRelu');
+const geluOp = activationOp('gelu');
+const eluOp = activationOp('elu');
+const softplusOp = activationOp('softplus');
+
+function checkNumber(op: string, name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new TypeError(`${op}: ${name} must be a number, got ${v === null ? 'null' : typeof v}`);
+  if (Number.isNaN(v)) throw new RangeError(`${op}: ${name} must not be NaN`);
+  return v;
+}
+
+/** x > 0 ? x : negativeSlope * x (PyTorch's F.leaky_relu, slope 0.01 by default). */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkTensor('leakyRelu', 'input', x);
+  return leakyReluOp(x, UnaryOp.LeakyRelu, checkNumber('leakyRelu', 'negativeSlope', negativeSlope), 0);
+}
+
+/**
+ * GELU: x * Phi(x) with the exact erf form (approximate 'none', the default) or
+ * PyTorch's tanh approximation x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+ */
+export function gelu(x: Tensor, { approximate = 'none' as 'none' | 'tanh' } = {}): Tensor {
+  checkTensor('gelu', 'input', x);
+  if (approximate !== 'none' && approximate !== 'tanh')
+    throw new RangeError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+  return geluOp(x, approximate === 'tanh' ? UnaryOp.GeluTanh : UnaryOp.Gelu, 0, 0);
+}
+
+/** x > 0 ? x : alpha * (e^x - 1) (PyTorch's F.elu, alpha 1 by default). */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  checkTensor('elu', 'input', x);
+  return eluOp(x, UnaryOp.Elu, checkNumber('elu', 'alpha', alpha), 0);
+}
+
+/**
+ * log(1 + e^(beta x)) / beta, and x itself where beta * x > threshold (PyTorch's
+ * F.softplus: beta 1, threshold 20 by default).
+ */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  checkTensor('softplus', 'input', x);
+  checkNumber('softplus', 'beta', beta);
+  checkNumber('softplus', 'threshold', threshold);
+  if (beta === 0) throw new RangeError('softplus: beta must not be 0');
+  return softplusOp(x, UnaryOp.Softplus, beta, threshold);
+}

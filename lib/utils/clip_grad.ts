@@ -10,8 +10,18 @@ function gradsOf(op: string, params: Tensor[] | Tensor): Tensor[] {
 
 /**
  * Scales all gradients together so that their total normType-norm is at most
- * maxNorm: g *= min(1, maxNorm / (total + 1e-6)). Returns the total norm before
- * clipping. With errorIfNonfinite, a NaN or infinite total norm throws.
+ * maxNorm: g *= min(1, maxNorm / (total + 1e-6)), as PyTorch's
+ * clip_grad_norm_. The total is the norm of the per-gradient norms (normType
+ * Infinity: the largest |g|; 0: the number of gradients with a non-zero).
+ *
+ * Returns the total norm before clipping as a JS number (PyTorch 1.13 returns a
+ * 0-d tensor; a number is what a training loop logs or compares, and
+ * `torch.tensor(total)` gives the tensor back).
+ *
+ * Non-finite gradients behave as PyTorch: a NaN total scales every gradient by
+ * NaN, an infinite total scales them by 0 (inf * 0 gives NaN where a gradient
+ * is infinite). With errorIfNonfinite the call throws instead, before touching
+ * any gradient.
  */
 export function clipGradNorm(params: Tensor[] | Tensor, maxNorm: number, normType = 2, { errorIfNonfinite = false } = {}): number {
   if (typeof maxNorm !== 'number') throw new TypeError(`clipGradNorm: maxNorm must be a number, got ${typeof maxNorm}`);
@@ -32,9 +42,14 @@ export function clipGradNorm(params: Tensor[] | Tensor, maxNorm: number, normTyp
       total = acc ** (1 / normType);
     }
     if (errorIfNonfinite && !Number.isFinite(total))
-      throw new Error(`clipGradNorm: the total norm of order ${normType} for gradients is non-finite (${total}), so it cannot be clipped. Set errorIfNonfinite: false to clip anyway.`);
+      throw new Error(
+        `clipGradNorm: the total norm of order ${normType} for gradients is non-finite (${total}), so it cannot be clipped. ` +
+          'To scale the gradients by the non-finite norm anyway, set errorIfNonfinite: false.',
+      );
     const coef = maxNorm / (total + 1e-6);
-    if (coef < 1) for (const g of grads) g.mul_(coef);
+    // clamp(coef, max = 1) with NaN kept (PyTorch); multiplying by exactly 1 is skipped.
+    const clamped = Number.isNaN(coef) ? NaN : Math.min(coef, 1);
+    if (clamped !== 1) for (const g of grads) g.mul_(clamped);
     return total;
   });
 }

@@ -12,5 +12,6 @@ void InitSoftmaxLoss(Napi::Env env, Napi::Object exports);  // binding/softmax_l
 void InitRandom(Napi::Env env, Napi::Object exports);       // binding/random.cc
 void InitOptim(Napi::Env env, Napi::Object exports);        // binding/optim.cc
 void InitIndex(Napi::Env env, Napi::Object exports);        // binding/index.cc (assign, indexSelect, indexAdd)
+void InitNorm(Napi::Env env, Napi::Object exports);         // binding/norm.cc (batch norm, layer norm)
 void InitThreads(Napi::Env env, Napi::Object exports);      // binding/threads.cc (thread pool, denormals, FMA peak)
 }  // namespace tl

@@ -82,6 +82,18 @@ void unary_ref(UnaryOp op, size_t n, const T* x, T* y, T alpha, T beta) {
     case UnaryOp::Expm1: return map1(n, x, y, [](T v) { return std::expm1(v); });
     case UnaryOp::Sin: return map1(n, x, y, [](T v) { return std::sin(v); });
     case UnaryOp::Cos: return map1(n, x, y, [](T v) { return std::cos(v); });
+    case UnaryOp::LeakyRelu: return map1(n, x, y, [a](T v) { return v > 0 ? v : v * a; });
+    case UnaryOp::Gelu:
+      return map1(n, x, y, [](T v) { return v * T(0.5) * (T(1) + std::erf(v * T(M_SQRT1_2))); });
+    case UnaryOp::GeluTanh:
+      return map1(n, x, y, [](T v) {
+        const T kBeta = T(M_SQRT2 * M_2_SQRTPI * 0.5), kKappa = T(0.044715);
+        const T inner = kBeta * (v + kKappa * v * v * v);
+        return T(0.5) * v * (T(1) + std::tanh(inner));
+      });
+    case UnaryOp::Elu: return map1(n, x, y, [a](T v) { return v > 0 ? v : std::expm1(v) * a; });
+    case UnaryOp::Softplus:
+      return map1(n, x, y, [a, b](T v) { return v * a > b ? v : std::log1p(std::exp(v * a)) / a; });
     case UnaryOp::Count: return;
   }
 }
@@ -115,6 +127,30 @@ void unary_backward_ref(UnaryOp op, size_t n, const T* x, const T* y, const T* g
     case UnaryOp::Expm1: return map3(n, x, y, gy, gx, [](T, T o, T g) { return g * (o + T(1)); });
     case UnaryOp::Sin: return map3(n, x, y, gy, gx, [](T v, T, T g) { return g * std::cos(v); });
     case UnaryOp::Cos: return map3(n, x, y, gy, gx, [](T v, T, T g) { return -g * std::sin(v); });
+    case UnaryOp::LeakyRelu: return map3(n, x, y, gy, gx, [a](T v, T, T g) { return v > 0 ? g : g * a; });
+    case UnaryOp::Gelu:
+      return map3(n, x, y, gy, gx, [](T v, T, T g) {
+        const T kAlpha = T(M_2_SQRTPI * M_SQRT1_2 * 0.5);
+        const T cdf = T(0.5) * (T(1) + std::erf(v * T(M_SQRT1_2)));
+        const T pdf = kAlpha * std::exp(v * v * T(-0.5));
+        return g * (cdf + v * pdf);
+      });
+    case UnaryOp::GeluTanh:
+      return map3(n, x, y, gy, gx, [](T v, T, T g) {
+        const T kBeta = T(M_SQRT2 * M_2_SQRTPI * 0.5), kKappa = T(0.044715);
+        const T x2 = v * v;
+        const T t = std::tanh(kBeta * (v + kKappa * x2 * v));
+        const T left = T(0.5) * v, right = T(1) + t;
+        const T dleft = T(0.5) * right;
+        const T dright = left * (T(1) - t * t) * kBeta * (T(1) + T(3) * kKappa * x2);
+        return g * (dleft + dright);
+      });
+    case UnaryOp::Elu: return map3(n, x, y, gy, gx, [a](T v, T, T g) { return v > 0 ? g : g * a * std::exp(v); });
+    case UnaryOp::Softplus:
+      return map3(n, x, y, gy, gx, [a, b](T v, T, T g) {
+        const T z = std::exp(v * a);
+        return v * a > b ? g : g * z / (z + T(1));
+      });
     case UnaryOp::Count: return;
   }
 }

@@ -15,6 +15,14 @@
 //   (0 when alpha == 0); clamp [alpha <= x <= beta]; add 1; mul alpha; rsub -1;
 //   rdiv -alpha/x^2; square 2x; reciprocal -y^2; log1p 1/(1+x); expm1 y+1;
 //   sin cos x; cos -sin x.
+//   Activations (PyTorch 1.13's CPU formulas, computed in T):
+//   leakyRelu  x > 0 ? x : alpha*x;              ' x > 0 ? 1 : alpha
+//   gelu       x/2 (1 + erf(x/sqrt2));           ' Phi(x) + x phi(x)
+//   geluTanh   x/2 (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2/pi);
+//              ' 1/2 (1 + t) + x/2 (1 - t^2) k (1 + 3*0.044715 x^2), t = tanh(...)
+//   elu        x > 0 ? x : alpha*expm1(x);       ' x > 0 ? 1 : alpha*e^x
+//   softplus   alpha*x > beta ? x : log1p(e^(alpha x))/alpha (alpha = PyTorch's beta,
+//              beta = its threshold);           ' alpha*x > beta ? 1 : z/(z+1), z = e^(alpha x)
 // binary<T>(op, ndim, shape, a, as, b, bs, out), T = float, double or int32_t:
 //   out[lin(i)] = a[i . as] (op) b[i . bs] for every index i of shape; out is
 //   contiguous. `a` and `b` already point at their view's offset. Dims are
@@ -36,6 +44,7 @@ namespace tl::elementwise {
 enum class UnaryOp : int32_t {
   Neg = 0, Exp, Log, Abs, Sqrt, Tanh, Sigmoid, Relu, Sign, PowScalar, Clamp,
   AddScalar, MulScalar, RsubScalar, RdivScalar, Square, Reciprocal, Log1p, Expm1, Sin, Cos,
+  LeakyRelu, Gelu, GeluTanh, Elu, Softplus,
   Count
 };
 

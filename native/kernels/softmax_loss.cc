@@ -144,6 +144,91 @@ void cross_entropy_backward(int64_t n, int64_t c, const T* log_probs, const int3
   }
 }
 
+template <typename T>
+void cross_entropy_ex_forward(int64_t n, int64_t c, const T* logits, const int32_t* target, const T* weight,
+                              int64_t ignore_index, double eps, T* losses, T* row_w, T* log_probs) {
+  for (int64_t i = 0; i < n; i++) {
+    const T* z = logits + i * c;
+    T* lp = log_probs + i * c;
+    if (c > 0) softmax_row(c, z, lp, true);
+    const int64_t t = target[i];
+    if (t == ignore_index) {
+      losses[i] = 0;
+      row_w[i] = 0;
+      continue;
+    }
+    const double wt = weight ? static_cast<double>(weight[t]) : 1.0;
+    double loss = -wt * static_cast<double>(lp[t]);
+    if (eps > 0) {
+      double s = 0;
+      for (int64_t j = 0; j < c; j++) s -= (weight ? static_cast<double>(weight[j]) : 1.0) * static_cast<double>(lp[j]);
+      loss = (1 - eps) * loss + eps / static_cast<double>(c) * s;
+    }
+    losses[i] = static_cast<T>(loss);
+    row_w[i] = static_cast<T>(wt);
+  }
+}
+
+template <typename T>
+void cross_entropy_ex_backward(int64_t n, int64_t c, const T* log_probs, const int32_t* target, const T* weight,
+                               int64_t ignore_index, double eps, const T* g, int64_t g_stride, T* g_logits) {
+  double wsum = static_cast<double>(c);
+  if (weight) {
+    wsum = 0;
+    for (int64_t j = 0; j < c; j++) wsum += static_cast<double>(weight[j]);
+  }
+  const double se = eps / static_cast<double>(c);
+  for (int64_t i = 0; i < n; i++) {
+    const T* lp = log_probs + i * c;
+    T* gl = g_logits + i * c;
+    const int64_t t = target[i];
+    if (t == ignore_index) {
+      for (int64_t j = 0; j < c; j++) gl[j] = 0;
+      continue;
+    }
+    const double gi = static_cast<double>(g[i * g_stride]);
+    const double a = (1 - eps) * (weight ? static_cast<double>(weight[t]) : 1.0);
+    for (int64_t j = 0; j < c; j++) {
+      const double p = std::exp(static_cast<double>(lp[j]));
+      const double wj = weight ? static_cast<double>(weight[j]) : 1.0;
+      double v = a * (p - (j == t ? 1.0 : 0.0));
+      if (eps > 0) v += se * (p * wsum - wj);
+      gl[j] = static_cast<T>(gi * v);
+    }
+  }
+}
+
+template <typename T>
+void soft_cross_entropy_forward(int64_t n, int64_t c, const T* logits, const T* q, const T* weight, T* losses,
+                                T* log_probs) {
+  for (int64_t i = 0; i < n; i++) {
+    T* lp = log_probs + i * c;
+    if (c > 0) softmax_row(c, logits + i * c, lp, true);
+    const T* qi = q + i * c;
+    double s = 0;
+    for (int64_t j = 0; j < c; j++)
+      s -= (weight ? static_cast<double>(weight[j]) : 1.0) * static_cast<double>(qi[j]) * static_cast<double>(lp[j]);
+    losses[i] = static_cast<T>(s);
+  }
+}
+
+template <typename T>
+void soft_cross_entropy_backward(int64_t n, int64_t c, const T* log_probs, const T* q, const T* weight, const T* g,
+                                 int64_t g_stride, T* g_logits) {
+  for (int64_t i = 0; i < n; i++) {
+    const T* lp = log_probs + i * c;
+    const T* qi = q + i * c;
+    T* gl = g_logits + i * c;
+    const double gi = static_cast<double>(g[i * g_stride]);
+    double wq = 0;
+    for (int64_t j = 0; j < c; j++) wq += (weight ? static_cast<double>(weight[j]) : 1.0) * static_cast<double>(qi[j]);
+    for (int64_t j = 0; j < c; j++) {
+      const double wj = weight ? static_cast<double>(weight[j]) : 1.0;
+      gl[j] = static_cast<T>(gi * (std::exp(static_cast<double>(lp[j])) * wq - wj * static_cast<double>(qi[j])));
+    }
+  }
+}
+
 namespace {
 
 template <typename T>
@@ -179,7 +264,8 @@ inline T sigmoid(T v) {
 }  // namespace
 
 template <typename T>
-void point_loss(PointLoss kind, size_t n, const T* x, const T* y, T* out) {
+void point_loss(PointLoss kind, size_t n, const T* x, const T* y, T* out, T param) {
+  const T p = param;
   switch (kind) {
     case PointLoss::Mse:
       return zip(n, x, y, out, [](T a, T b) {
@@ -192,12 +278,25 @@ void point_loss(PointLoss kind, size_t n, const T* x, const T* y, T* out) {
       return zip(n, x, y, out, [](T a, T b) {
         return (a > 0 ? a : T(0)) - a * b + std::log1p(std::exp(-std::abs(a)));
       });
+    case PointLoss::L1: return zip(n, x, y, out, [](T a, T b) { return std::abs(a - b); });
+    case PointLoss::SmoothL1:
+      return zip(n, x, y, out, [p](T a, T b) {
+        const T z = std::abs(a - b);
+        return z < p ? T(0.5) * z * z / p : z - T(0.5) * p;
+      });
+    case PointLoss::Huber:
+      return zip(n, x, y, out, [p](T a, T b) {
+        const T z = std::abs(a - b);
+        return z < p ? T(0.5) * z * z : p * (z - T(0.5) * p);
+      });
     case PointLoss::Count: return;
   }
 }
 
 template <typename T>
-void point_loss_backward(PointLoss kind, size_t n, const T* x, const T* y, const T* g, int64_t g_stride, T* gx) {
+void point_loss_backward(PointLoss kind, size_t n, const T* x, const T* y, const T* g, int64_t g_stride, T* gx,
+                         T param) {
+  const T p = param;
   switch (kind) {
     case PointLoss::Mse: return zip_g(n, x, y, g, g_stride, gx, [](T a, T b) { return T(2) * (a - b); });
     case PointLoss::Bce:
@@ -208,6 +307,21 @@ void point_loss_backward(PointLoss kind, size_t n, const T* x, const T* y, const
         return (a - b) / (d < kEps ? kEps : d);  // std::max's order: NaN stays NaN
       });
     case PointLoss::BceLogits: return zip_g(n, x, y, g, g_stride, gx, [](T a, T b) { return sigmoid(a) - b; });
+    case PointLoss::L1:
+      return zip_g(n, x, y, g, g_stride, gx, [](T a, T b) {
+        const T d = a - b;
+        return d > 0 ? T(1) : d < 0 ? T(-1) : d;  // 0 at 0, NaN stays NaN
+      });
+    case PointLoss::SmoothL1:
+      return zip_g(n, x, y, g, g_stride, gx, [p](T a, T b) {
+        const T d = a - b;
+        return d <= -p ? T(-1) : d >= p ? T(1) : d / p;
+      });
+    case PointLoss::Huber:
+      return zip_g(n, x, y, g, g_stride, gx, [p](T a, T b) {
+        const T d = a - b;
+        return d <= -p ? -p : d >= p ? p : d;
+      });
     case PointLoss::Count: return;
   }
 }
@@ -217,8 +331,15 @@ void point_loss_backward(PointLoss kind, size_t n, const T* x, const T* y, const
   template void softmax_backward<T>(int64_t, int64_t, int64_t, const T*, const T*, T*, bool);                   \
   template void cross_entropy_forward<T>(int64_t, int64_t, const T*, const int32_t*, T*, T*);                   \
   template void cross_entropy_backward<T>(int64_t, int64_t, const T*, const int32_t*, const T*, int64_t, T*);   \
-  template void point_loss<T>(PointLoss, size_t, const T*, const T*, T*);                                       \
-  template void point_loss_backward<T>(PointLoss, size_t, const T*, const T*, const T*, int64_t, T*);
+  template void cross_entropy_ex_forward<T>(int64_t, int64_t, const T*, const int32_t*, const T*, int64_t, double, \
+                                            T*, T*, T*);                                                      \
+  template void cross_entropy_ex_backward<T>(int64_t, int64_t, const T*, const int32_t*, const T*, int64_t,       \
+                                             double, const T*, int64_t, T*);                                   \
+  template void soft_cross_entropy_forward<T>(int64_t, int64_t, const T*, const T*, const T*, T*, T*);            \
+  template void soft_cross_entropy_backward<T>(int64_t, int64_t, const T*, const T*, const T*, const T*, int64_t,  \
+                                               T*);                                                            \
+  template void point_loss<T>(PointLoss, size_t, const T*, const T*, T*, T);                                    \
+  template void point_loss_backward<T>(PointLoss, size_t, const T*, const T*, const T*, int64_t, T*, T);
 TL_SOFTMAX_LOSS(float)
 TL_SOFTMAX_LOSS(double)
 #undef TL_SOFTMAX_LOSS

@@ -148,8 +148,8 @@ describe('unary', () => {
   describe('bad input', () => {
     const x = new Float32Array(4), out = new Float32Array(4);
     test.each([
-      ['opcode -1', () => native.unary(-1 as any, x, out, 0, 0), 'RangeError', /unary: argument 'op' must be an integer in \[0, 20\], got -1/],
-      ['opcode 21', () => native.unary(21 as any, x, out, 0, 0), 'RangeError', /unary: argument 'op' must be an integer in \[0, 20\], got 21/],
+      ['opcode -1', () => native.unary(-1 as any, x, out, 0, 0), 'RangeError', /unary: argument 'op' must be an integer in \[0, 25\], got -1/],
+      ['opcode 26', () => native.unary(26 as any, x, out, 0, 0), 'RangeError', /unary: argument 'op' must be an integer in \[0, 25\], got 26/],
       ['opcode 1.5', () => native.unary(1.5 as any, x, out, 0, 0), 'RangeError', /unary: argument 'op'/],
       ['opcode NaN', () => native.unary(NaN as any, x, out, 0, 0), 'RangeError', /unary: argument 'op'.*got NaN/],
       ['opcode string', () => native.unary('exp' as any, x, out, 0, 0), 'TypeError', /unary: argument 'op' must be a number, got string/],

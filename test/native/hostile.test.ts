@@ -272,13 +272,13 @@ describe('outputs that overlap inputs are rejected (or allowed when identical an
   });
   test('pointLoss / pointLossBackward', () => {
     const buf = new F(5);
-    expectThrow(() => native.pointLoss(PointLoss.Mse, new F(4), buf.subarray(0, 4), buf.subarray(1)), 'RangeError',
+    expectThrow(() => native.pointLoss(PointLoss.Mse, new F(4), buf.subarray(0, 4), buf.subarray(1), 0), 'RangeError',
       /pointLoss: argument 'out' partially overlaps 'target'/);
     const x = new F([1, 2]), t = new F([0, 0]), g = new F([1, 1]);
-    native.pointLossBackward(PointLoss.Mse, x, t, g, g);  // gIn === gOut
+    native.pointLossBackward(PointLoss.Mse, x, t, g, g, 0);  // gIn === gOut
     expect(Array.from(g)).toEqual([2, 4]);
     const one = new F(3);
-    expectThrow(() => native.pointLossBackward(PointLoss.Mse, new F(2), new F(2), one.subarray(2), one.subarray(1)),
+    expectThrow(() => native.pointLossBackward(PointLoss.Mse, new F(2), new F(2), one.subarray(2), one.subarray(1), 0),
       'RangeError', /pointLossBackward: argument 'gIn' partially overlaps 'gOut'/);
   });
   test('crossEntropy: logProbs may be logits; losses and gLoss must be separate', () => {

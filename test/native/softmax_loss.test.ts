@@ -168,33 +168,39 @@ describe('crossEntropy', () => {
 
 describe('pointLoss', () => {
   const sig = (x: number) => 1 / (1 + Math.exp(-x));
-  const KINDS: [PointLoss, string, number, number, (x: number, y: number) => number, (x: number, y: number) => number][] = [
-    [PointLoss.Mse, 'mse', -3, 3, (x, y) => (x - y) ** 2, (x, y) => 2 * (x - y)],
+  const B = 0.75, D = 1.25;  // SmoothL1's beta, Huber's delta (the kernels' param)
+  const KINDS: [PointLoss, string, number, number, (x: number, y: number) => number, (x: number, y: number) => number, number][] = [
+    [PointLoss.Mse, 'mse', -3, 3, (x, y) => (x - y) ** 2, (x, y) => 2 * (x - y), 0],
     [PointLoss.Bce, 'bce', 0.01, 0.99, (x, y) => -(y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log(1 - x), -100)),
-      (x, y) => (x - y) / Math.max((1 - x) * x, Math.fround(1e-12))],
-    [PointLoss.BceLogits, 'bceWithLogits', -6, 6, (x, y) => Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))), (x, y) => sig(x) - y],
+      (x, y) => (x - y) / Math.max((1 - x) * x, Math.fround(1e-12)), 0],
+    [PointLoss.BceLogits, 'bceWithLogits', -6, 6, (x, y) => Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))), (x, y) => sig(x) - y, 0],
+    [PointLoss.L1, 'l1', -3, 3, (x, y) => Math.abs(x - y), (x, y) => Math.sign(x - y), 0],
+    [PointLoss.SmoothL1, 'smoothL1', -3, 3, (x, y) => (Math.abs(x - y) < B ? (0.5 * (x - y) ** 2) / B : Math.abs(x - y) - 0.5 * B),
+      (x, y) => Math.max(-1, Math.min(1, (x - y) / B)), B],
+    [PointLoss.Huber, 'huber', -3, 3, (x, y) => (Math.abs(x - y) < D ? 0.5 * (x - y) ** 2 : D * (Math.abs(x - y) - 0.5 * D)),
+      (x, y) => Math.max(-D, Math.min(D, x - y)), D],
   ];
   for (const [tname, T] of FLOATS) {
     const tol = T === Float32Array ? 1e-5 : 1e-12;
-    for (const [kind, name, lo, hi, f, d] of KINDS) {
+    for (const [kind, name, lo, hi, f, d, param] of KINDS) {
       test.each(SIZES)(`${tname} ${name} forward/backward n=%i`, (n) => {
         const x = new T(seq(n, lo, hi, n + 2)), y = new T(seq(n, 0, 1, n + 3));
         const out = new T(n);
-        native.pointLoss(kind, x, y, out);
+        native.pointLoss(kind, x, y, out, param);
         expectClose(out, Array.from(x, (v, i) => f(v, y[i])), tol, tol);
         const g1 = new T([0.5]), gx = new T(n);
-        native.pointLossBackward(kind, x, y, g1, gx);
+        native.pointLossBackward(kind, x, y, g1, gx, param);
         expectClose(gx, Array.from(x, (v, i) => 0.5 * d(v, y[i])), tol, tol);
         const g = new T(seq(n, -1, 1, 5));
-        native.pointLossBackward(kind, x, y, g, gx);
+        native.pointLossBackward(kind, x, y, g, gx, param);
         expectClose(gx, Array.from(x, (v, i) => g[i] * d(v, y[i])), tol, tol);
       });
     }
     test(`${tname} BCE matches torch 1.13 at the clamps (values from torch)`, () => {
       const x = new T([0, 1e-14, 0.3, 0.5, 1]), y = new T([1, 0, 0.2, 0.5, 0]);
       const out = new T(5), g = new T([1]), gx = new T(5);
-      native.pointLoss(PointLoss.Bce, x, y, out);
-      native.pointLossBackward(PointLoss.Bce, x, y, g, gx);
+      native.pointLoss(PointLoss.Bce, x, y, out, 0);
+      native.pointLossBackward(PointLoss.Bce, x, y, g, gx, 0);
       if (T === Float64Array) {
         expectClose(out, [100.0, 9.99200722162646e-15, 0.5261345160161732, 0.6931471805599453, 100.0], 1e-14, 0);
         // torch's eps is the float 1e-12f, hence -1.000000004e12 rather than -1e12.
@@ -208,8 +214,8 @@ describe('pointLoss', () => {
     test(`${tname} BCE with logits is stable for large |x| (values from torch)`, () => {
       const x = new T([-100, -3, 0, 2, 50]), y = new T([0, 1, 0.5, 1, 0]);
       const out = new T(5), g = new T([1]), gx = new T(5);
-      native.pointLoss(PointLoss.BceLogits, x, y, out);
-      native.pointLossBackward(PointLoss.BceLogits, x, y, g, gx);
+      native.pointLoss(PointLoss.BceLogits, x, y, out, 0);
+      native.pointLossBackward(PointLoss.BceLogits, x, y, g, gx, 0);
       expectClose(out, [0.0, 3.048587351573742, 0.6931471805599453, 0.1269280110429726, 50.0], tol, 1e-30);
       expectClose(gx, [3.7200759760208356e-44, -0.9525741268224333, 0.0, -0.11920292202211769, 1.0], tol, T === Float32Array ? 1e-44 : 1e-30);
     });
@@ -217,18 +223,24 @@ describe('pointLoss', () => {
   describe('bad input', () => {
     const x = new Float32Array(4), y = new Float32Array(4), out = new Float32Array(4);
     test.each([
-      ['kind 3', () => native.pointLoss(3 as any, x, y, out), 'RangeError', /pointLoss: argument 'kind' must be an integer in \[0, 2\], got 3/],
-      ['kind string', () => native.pointLoss('mse' as any, x, y, out), 'TypeError', /pointLoss: argument 'kind' must be a number/],
-      ['input type', () => native.pointLoss(0, new Int32Array(4) as any, y, out), 'TypeError', /pointLoss: argument 'input' must be a Float32Array or Float64Array/],
-      ['mixed dtypes', () => native.pointLoss(0, x, new Float64Array(4), out), 'TypeError', /pointLoss: arguments 'input' and 'target' must have the same type/],
-      ['length', () => native.pointLoss(0, x, y, new Float32Array(3)), 'RangeError', /pointLoss: arguments 'input' and 'out' must have the same length, got 4 and 3/],
-      ['target length', () => native.pointLoss(0, x, new Float32Array(5), out), 'RangeError', /pointLoss: arguments 'input' and 'target' must have the same length/],
-      ['backward kind', () => native.pointLossBackward(-1 as any, x, y, out, out), 'RangeError', /pointLossBackward: argument 'kind'/],
-      ['backward gOut length', () => native.pointLossBackward(0, x, y, new Float32Array(2), out), 'RangeError', /pointLossBackward: argument 'gOut' has length 2, expected 1 or 4/],
-      ['backward gOut empty', () => native.pointLossBackward(0, x, y, new Float32Array(0), out), 'RangeError', /pointLossBackward: argument 'gOut' has length 0, expected 1 or 4/],
-      ['backward gIn mixed', () => native.pointLossBackward(0, x, y, out, new Float64Array(4)), 'TypeError', /pointLossBackward: arguments 'input' and 'gIn' must have the same type/],
-      ['backward gIn missing', () => (native.pointLossBackward as any)(0, x, y, out), 'TypeError', /pointLossBackward: expected 5 arguments, got 4/],
-      ['backward gIn undefined', () => (native.pointLossBackward as any)(0, x, y, out, undefined), 'TypeError', /pointLossBackward: argument 'gIn' .* got undefined/],
+      ['kind 6', () => native.pointLoss(6 as any, x, y, out, 0), 'RangeError', /pointLoss: argument 'kind' must be an integer in \[0, 5\], got 6/],
+      ['kind string', () => native.pointLoss('mse' as any, x, y, out, 0), 'TypeError', /pointLoss: argument 'kind' must be a number/],
+      ['input type', () => native.pointLoss(0, new Int32Array(4) as any, y, out, 0), 'TypeError', /pointLoss: argument 'input' must be a Float32Array or Float64Array/],
+      ['mixed dtypes', () => native.pointLoss(0, x, new Float64Array(4), out, 0), 'TypeError', /pointLoss: arguments 'input' and 'target' must have the same type/],
+      ['length', () => native.pointLoss(0, x, y, new Float32Array(3), 0), 'RangeError', /pointLoss: arguments 'input' and 'out' must have the same length, got 4 and 3/],
+      ['target length', () => native.pointLoss(0, x, new Float32Array(5), out, 0), 'RangeError', /pointLoss: arguments 'input' and 'target' must have the same length/],
+      ['param missing', () => (native.pointLoss as any)(0, x, y, out), 'TypeError', /pointLoss: expected 5 arguments, got 4/],
+      ['param string', () => native.pointLoss(0, x, y, out, '1' as any), 'TypeError', /pointLoss: argument 'param' must be a number, got string/],
+      ['param NaN', () => native.pointLoss(PointLoss.Huber, x, y, out, NaN), 'RangeError', /pointLoss: argument 'param' must be finite/],
+      ['smoothL1 beta < 0', () => native.pointLoss(PointLoss.SmoothL1, x, y, out, -1), 'RangeError', /pointLoss: argument 'param' \(beta\) must be >= 0, got -1/],
+      ['huber delta 0', () => native.pointLoss(PointLoss.Huber, x, y, out, 0), 'RangeError', /pointLoss: argument 'param' \(delta\) must be > 0, got 0/],
+      ['backward huber delta', () => native.pointLossBackward(PointLoss.Huber, x, y, out, out, -2), 'RangeError', /pointLossBackward: argument 'param' \(delta\) must be > 0/],
+      ['backward kind', () => native.pointLossBackward(-1 as any, x, y, out, out, 0), 'RangeError', /pointLossBackward: argument 'kind'/],
+      ['backward gOut length', () => native.pointLossBackward(0, x, y, new Float32Array(2), out, 0), 'RangeError', /pointLossBackward: argument 'gOut' has length 2, expected 1 or 4/],
+      ['backward gOut empty', () => native.pointLossBackward(0, x, y, new Float32Array(0), out, 0), 'RangeError', /pointLossBackward: argument 'gOut' has length 0, expected 1 or 4/],
+      ['backward gIn mixed', () => native.pointLossBackward(0, x, y, out, new Float64Array(4), 0), 'TypeError', /pointLossBackward: arguments 'input' and 'gIn' must have the same type/],
+      ['backward gIn missing', () => (native.pointLossBackward as any)(0, x, y, out), 'TypeError', /pointLossBackward: expected 6 arguments, got 4/],
+      ['backward gIn undefined', () => (native.pointLossBackward as any)(0, x, y, out, undefined, 0), 'TypeError', /pointLossBackward: argument 'gIn' .* got undefined/],
     ] as const)('%s', (_n, fn, cls, re) => expectThrow(fn, cls, re));
   });
 });

@@ -32,14 +32,15 @@ describe('losses: errors name the op and the offending values', () => {
     );
   });
 
-  test('crossEntropy: float targets (and one-hot targets) are refused with a hint', () => {
+  test('crossEntropy: float class indices are refused with a hint; float targets of the input\'s shape are probabilities', () => {
     expect(() => F.crossEntropy(logits, torch.tensor([1, 2, 0]))).toThrow(TypeError);
     expect(() => F.crossEntropy(logits, torch.tensor([1, 2, 0]))).toThrow(
-      /^crossEntropy: target must hold class indices of dtype int32; got dtype float32$/,
+      /^crossEntropy: target must hold class indices of dtype int32, or class probabilities of the input's shape \[3, 10\]; got dtype float32 \[3\] \(class indices: use target.int\(\)\)$/,
     );
-    expect(() => F.crossEntropy(logits, torch.zeros([3, 10]))).toThrow(
-      /^crossEntropy: target must be \(N\) class indices of dtype int32; got float32 \[3, 10\], the shape of the input: did you pass one-hot targets\?/,
-    );
+    // One-hot float targets are probability targets (PyTorch >= 1.10): the same loss as the class indices.
+    const onehot = torch.zeros([3, 10]);
+    torch.noGrad(() => { onehot.data[1] = 1; onehot.data[12] = 1; onehot.data[20] = 1; });
+    expect(F.crossEntropy(logits, onehot).item()).toBeCloseTo(F.crossEntropy(logits, torch.tensor([1, 2, 0], { dtype: 'int32' })).item(), 6);
     expect(() => F.crossEntropy(logits, torch.zeros([3, 10], { dtype: 'int32' }))).toThrow(
       /^crossEntropy: target must be \(N\) class indices with N = 3; got \[3, 10\] for input \[3, 10\] — did you pass one-hot targets\?$/,
     );
