@@ -131,10 +131,22 @@ export abstract class Module {
   }
 
   /** Parameters and persistent buffers by dotted name, sharing storage with the module. */
+  /**
+   * Parameters and persistent buffers by dotted name, in PyTorch's order:
+   * module by module (preorder), each module's parameters then its buffers.
+   * A parameter shared by two modules appears under both names, as in PyTorch.
+   */
   stateDict(): StateDict {
     const sd: StateDict = new Map();
-    for (const [k, p] of this.namedParameters()) sd.set(k, p.detach());
-    for (const [k, b, persistent] of this.namedBuffers()) if (persistent) sd.set(k, b.detach());
+    for (const [mname, m] of this.namedModules()) {
+      const key = (k: string) => (mname ? `${mname}.${k}` : k);
+      for (const [k, v] of m.ownEntries()) if (v instanceof Parameter) sd.set(key(k), v.detach());
+      if (m._bufferNames)
+        for (const [k, persistent] of m._bufferNames) {
+          const v = (m as any)[k];
+          if (persistent && v instanceof Tensor) sd.set(key(k), v.detach());
+        }
+    }
     return sd;
   }
 

@@ -315,7 +315,8 @@ describe('buffers', () => {
     const m = new WithBuffers();
     expect(names(m)).toEqual(['lin.weight', 'lin.bias']);
     expect([...m.namedBuffers()].map(([k, , p]) => [k, p])).toEqual([['runningMean', true], ['scratch', false]]);
-    expect([...m.stateDict().keys()]).toEqual(['lin.weight', 'lin.bias', 'runningMean']);
+    // PyTorch's order: the module's own parameters and buffers first, then its children's.
+    expect([...m.stateDict().keys()]).toEqual(['runningMean', 'lin.weight', 'lin.bias']);
     const sd = m.stateDict();
     sd.set('runningMean', torch.tensor([3, 4]));
     m.loadStateDict(sd);
