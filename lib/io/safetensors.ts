@@ -278,18 +278,28 @@ export interface OpenedFile {
 export function withFile<R>(path: string, op: string, use: (f: OpenedFile) => R): R {
   const source = `'${path}'`;
   if (typeof path !== 'string' || path === '') throw new TypeError(`${op}: path must be a non-empty string, got ${path === '' ? "''" : typeof path}`);
+  const cannot = (e: unknown): never => {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new Error(`${op}: cannot open ${source}: ${why}`, { cause: e });
+  };
+  // Checked before opening: opening a FIFO would wait for a writer, reading a device might never end.
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path);
+  } catch (e) {
+    return cannot(e);
+  }
+  if (st.isDirectory()) throw new Error(`${op}: ${source} is a directory, not a safetensors file`);
+  if (!st.isFile()) throw new Error(`${op}: ${source} is not a regular file (a pipe, socket or device), so not a safetensors file`);
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new Error(`${op}: cannot open ${source}: ${why}`, { cause: e });
+    return cannot(e);
   }
   try {
-    const st = fs.fstatSync(fd);
-    if (st.isDirectory()) throw new Error(`${op}: ${source} is a directory, not a safetensors file`);
-    const size = st.size;
+    const size = fs.fstatSync(fd).size;
     const read: ReadAt = (dst, position) => {
       let done = 0;
       while (done < dst.length) {

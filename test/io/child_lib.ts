@@ -52,7 +52,12 @@ export function buildChildLib(): ChildLib {
   const dir = path.join(os.tmpdir(), PREFIX + h.digest('hex').slice(0, 16));
   if (!fs.existsSync(path.join(dir, 'lib', 'index.js'))) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchlet-build-'));
-    compileInto(tmp);
+    try {
+      compileInto(tmp);
+    } catch (e) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      throw e;
+    }
     try {
       fs.renameSync(tmp, dir); // atomic: a parallel test file either wins or finds the same output
     } catch {

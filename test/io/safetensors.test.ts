@@ -1,6 +1,7 @@
 // io/safetensors: the file layout the reference writer makes (so PyTorch's
 // readers accept ours), round trips of every dtype, and hostile files: each
 // gives one Error naming the file and the problem, and loads nothing.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -267,6 +268,10 @@ describe('hostile files: a clear error naming the file and the problem', () => {
     expect(() => io.loadFile(path.join(dir, 'missing.safetensors'))).toThrow(/loadFile: cannot open '.*missing.safetensors': no such file/);
     expect(() => torch.load(dir)).toThrow(/load: '.*' is a directory, not a safetensors file/);
     expect(() => torch.load('')).toThrow(/load: path must be a non-empty string/);
+    expect(() => torch.load('/dev/zero')).toThrow(/load: '\/dev\/zero' is not a regular file \(a pipe, socket or device\)/);
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]); // opening it for reading would block until a writer comes
+    expect(() => torch.load(fifo)).toThrow(/is not a regular file/);
     expect(() => io.deserialize('abc' as unknown as Uint8Array)).toThrow(/deserialize: expects a Uint8Array/);
   });
 
