@@ -35,6 +35,8 @@ export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
 export * as utils from './utils';
+export * as io from './io';
+export { save, load } from './io/checkpoint';
 
 import { native } from './native';
 /** Instruction sets: the active one, and all this CPU can run. */
