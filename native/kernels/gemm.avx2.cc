@@ -9,15 +9,20 @@
 // columns = 12 accumulators + 2 B rows + 1 broadcast = 15 of 16 ymm; 12 FMA
 // chains cover 2 ports x 4-5 cycles latency.
 //
-// Blocks, tuned single-threaded on the same Intel Xeon as gemm.avx512.cc
-// (48 KiB L1d, 2 MiB L2, measured ymm FMA peak 132 GFLOP/s f32): KC = 256
-// keeps the B panel (16 KiB f32 and f64) in L1; MC = 192 f32 / 96 f64 (A
-// block 192 KiB) in L2. MC between 48 and 648 and KC 256-512 were all within
-// ~5% of each other here.
+// The cache blocks come from the detected cache sizes (gemm_blocks in
+// gemm.cc); packing uses the SIMD packers of gemm_pack_simd.h. Checked
+// single-threaded on the AMD EPYC (Zen 5) of gemm.avx512.cc with AVX-512
+// switched off (measured ymm FMA peak 130-135 GFLOP/s f32): MC 96 / KC 1024
+// / NC 1024 f32 and MC 48 / KC 1024 / NC 512 f64 run at 88-97% of that peak
+// from 512 to 2048 and on the MLP products; KC 256 was within noise of it.
+// No in-place B variant here: with vmaskmovps loads it was 7% slower than
+// packing at m = 64.
 #include "kernels/gemm.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
+
+#include "kernels/gemm_pack_simd.h"
 
 namespace tl {
 
@@ -62,6 +67,18 @@ struct VF64 {
   }
 };
 
+// How many k steps before the end of the loop the C tile starts to be fetched.
+constexpr int64_t kTailSteps = 48;
+
+// One row of a C tile: 2 vectors = 64 bytes, so at most 2 cache lines.
+// always_inline: GCC 12 infers a separate function of prefetches to be const
+// and drops the calls (the k loop then waits for C at every epilogue).
+inline __attribute__((always_inline)) void prefetch_c_row(const void* p) {
+  const char* q = static_cast<const char*>(p);
+  _mm_prefetch(q, _MM_HINT_T0);
+  _mm_prefetch(q + 63, _MM_HINT_T0);
+}
+
 // MR x (2 vectors) tile; see gemm.avx512.cc for the structure. vmaskmov
 // neither reads nor faults on masked-out lanes, so C's tails stay untouched.
 template <class S, int MR>
@@ -75,24 +92,32 @@ inline __attribute__((always_inline)) void ukr_2v(int64_t kc, const typename S::
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) c0[i] = c1[i] = S::zero();
 
-#pragma GCC unroll 16
-  for (int i = 0; i < MR; i++)
-    if (i < mr) {
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 2 * L - 1), _MM_HINT_T0);
-    }
-
+  auto steps = [&](int64_t n) {
 #pragma GCC unroll 4
-  for (int64_t p = 0; p < kc; p++) {
-    const V b0 = S::load(b), b1 = S::load(b + L);
+    for (int64_t p = 0; p < n; p++) {
+      const V b0 = S::load(b), b1 = S::load(b + L);
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
-      const V ai = S::set1(a[i]);
-      c0[i] = S::fma(ai, b0, c0[i]);
-      c1[i] = S::fma(ai, b1, c1[i]);
+      for (int i = 0; i < MR; i++) {
+        const V ai = S::set1(a[i]);
+        c0[i] = S::fma(ai, b0, c0[i]);
+        c1[i] = S::fma(ai, b1, c1[i]);
+      }
+      a += MR;
+      b += 2 * L;
     }
-    a += MR;
-    b += 2 * L;
+  };
+  // Fetch the C tile during the last kTailSteps iterations (see gemm.avx512.cc).
+  constexpr int64_t per = kTailSteps / MR;
+  if (kc > per * MR) {
+    steps(kc - per * MR);
+    const typename S::T* ci = c;
+    for (int64_t i = 0; i < MR; i++, ci += ldc) {
+      if (i < mr) prefetch_c_row(ci);
+      steps(per);
+    }
+  } else {
+    for (int64_t i = 0; i < mr; i++) prefetch_c_row(c + i * ldc);
+    steps(kc);
   }
 
   const auto m0 = S::mask(nr), m1 = S::mask(nr - L);
@@ -129,8 +154,10 @@ void dgemm_ukr_avx2_6x8(int64_t kc, const double* a, const double* b, double* c,
 }
 
 const GemmKernels kAvx2 = {
-    {sgemm_ukr_avx2_6x16, 6, 16, 192, 256, 4096, "sgemm_ukr_avx2_6x16"},
-    {dgemm_ukr_avx2_6x8, 6, 8, 96, 256, 2048, "dgemm_ukr_avx2_6x8"},
+    {sgemm_ukr_avx2_6x16, 6, 16, simd_pack_a<float, 6>, simd_pack_b<float, 16>, nullptr, "sgemm_ukr_avx2_6x16"},
+    {nullptr, 0, 0, nullptr, nullptr, nullptr, nullptr},
+    {dgemm_ukr_avx2_6x8, 6, 8, simd_pack_a<double, 6>, simd_pack_b<double, 8>, nullptr, "dgemm_ukr_avx2_6x8"},
+    {nullptr, 0, 0, nullptr, nullptr, nullptr, nullptr},
 };
 
 }  // namespace

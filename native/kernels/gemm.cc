@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <vector>
 
 #include "kernels/gemm_small.h"
 #include "runtime/thread_pool.h"
@@ -127,6 +130,22 @@ void pack_b(bool trans, int64_t kc, int64_t nc, const T* b, int64_t ldb, int64_t
   }
 }
 
+template <typename T>
+void pack_a_with(const GemmKernel<T>& K, bool trans, int64_t mc, int64_t kc, const T* a, int64_t lda, T* dst) {
+  if (K.pack_a)
+    K.pack_a(trans, mc, kc, a, lda, dst);
+  else
+    pack_a(trans, mc, kc, a, lda, K.mr, dst);
+}
+
+template <typename T>
+void pack_b_with(const GemmKernel<T>& K, bool trans, int64_t kc, int64_t nc, const T* b, int64_t ldb, T* dst) {
+  if (K.pack_b)
+    K.pack_b(trans, kc, nc, b, ldb, dst);
+  else
+    pack_b(trans, kc, nc, b, ldb, K.nr, dst);
+}
+
 // C = beta * C + bias, for k == 0 or alpha == 0 (A and B are not read).
 template <typename T>
 void scale_c(int64_t m, int64_t n, T beta, T* c, int64_t ldc, const T* bias) {
@@ -185,19 +204,20 @@ void dgemm_ukr_scalar_4x4(int64_t kc, const double* a, const double* b, double* 
 }
 
 // The portable path is the fallback for CPUs without AVX2 (and is run by
-// every test), not a tuned one: blocks sized for a generic 32 KiB L1 and
-// 256 KiB+ L2 (B panel 8 KiB, A block 128 KiB f32).
+// every test), not a tuned one; its blocks come from gemm_blocks like all.
 const GemmKernels kScalar = {
-    {sgemm_ukr_scalar_4x8, 4, 8, 128, 256, 4096, "sgemm_ukr_scalar_4x8"},
-    {dgemm_ukr_scalar_4x4, 4, 4, 128, 256, 4096, "dgemm_ukr_scalar_4x4"},
+    {sgemm_ukr_scalar_4x8, 4, 8, nullptr, nullptr, nullptr, "sgemm_ukr_scalar_4x8"},
+    {nullptr, 0, 0, nullptr, nullptr, nullptr, nullptr},
+    {dgemm_ukr_scalar_4x4, 4, 4, nullptr, nullptr, nullptr, "dgemm_ukr_scalar_4x4"},
+    {nullptr, 0, 0, nullptr, nullptr, nullptr, nullptr},
 };
 
 template <typename T>
-const GemmKernel<T>& pick(const GemmKernels& t);
+const GemmKernel<T>& pick(const GemmKernels& t, bool alt);
 template <>
-const GemmKernel<float>& pick<float>(const GemmKernels& t) { return t.f32; }
+const GemmKernel<float>& pick<float>(const GemmKernels& t, bool alt) { return alt ? t.f32_alt : t.f32; }
 template <>
-const GemmKernel<double>& pick<double>(const GemmKernels& t) { return t.f64; }
+const GemmKernel<double>& pick<double>(const GemmKernels& t, bool alt) { return alt ? t.f64_alt : t.f64; }
 
 }  // namespace
 
@@ -211,12 +231,93 @@ const GemmKernels& gemm_kernels(Isa isa) {
   return kScalar;
 }
 
+// ------------------------------------------------------------ blocks
+// Block sizes from the data caches (tl::cache_sizes()), for any kernel:
+// - KC: a kc x NR micro-panel of B takes at most 1/8 of L2 (so that it, the
+//   next one and the A block stay in L2 together), within [128, 1024]. k is
+//   cut into ceil(k / KC) near-equal pieces, so KC depends on k and the
+//   caches only (never on m, n or the thread count).
+// - MC: the mc x kc block of A takes 3/8 of L2 (counting kc as >= 256, so
+//   that a short k does not make it huge).
+// - NC: the kc x nc block of B takes a quarter of this core's share of L3,
+//   within [512, 4096] columns.
+// Tuned on an AMD EPYC (Zen 5, KVM guest, 48 KiB L1d, 1 MiB L2, 32 MiB L3
+// for 2 cores), where f32 8x32 gets MC 96, KC 1024, NC 1024 and f64 8x16
+// MC 48, KC 1024, NC 512. There KC 256-1024 and MC 48-192 came within ~3%
+// of each other (KC 1024 ahead at 1024-2048: a quarter of the passes over
+// C); KC 2048 lost 5% at 2048^3; NC 4096 (a 16 MiB B block) lost ~4% with
+// two threads at 2048^3 and ~10% in f64.
+template <typename T>
+int64_t gemm_kc_max(const GemmKernel<T>& K) {
+  const int64_t fit = cache_sizes().l2 / (8 * K.nr * int64_t(sizeof(T)));
+  return std::min<int64_t>(1024, std::max<int64_t>(128, fit));
+}
+
+template <typename T>
+GemmBlocks gemm_blocks(const GemmKernel<T>& K, int64_t k) {
+  const CacheSizes& cs = cache_sizes();
+  const int64_t sz = sizeof(T);
+  const int64_t kc_max = gemm_kc_max(K);
+  const int64_t pieces = k <= kc_max ? 1 : (k + kc_max - 1) / kc_max;
+  const int64_t kc = pieces == 1 ? std::max<int64_t>(k, 1) : round_up((k + pieces - 1) / pieces, 8);
+  const int64_t kc_fit = std::max<int64_t>(kc, 256);
+  const int64_t mc = std::max(K.mr, cs.l2 * 3 / 8 / (kc_fit * sz) / K.mr * K.mr);
+  const int64_t l3_share = cs.l3 > 0 ? cs.l3 / std::max(1, cs.l3_sharing) : 4 * cs.l2;
+  const int64_t nc_fit = std::min<int64_t>(4096, std::max<int64_t>(512, l3_share / 4 / (kc_fit * sz)));
+  const int64_t nc = std::max(K.nr, nc_fit / K.nr * K.nr);
+  return {mc, kc, nc};
+}
+
+// TORCHLET_ISA_DEBUG: log each kernel's blocks the first time it is used.
+template <typename T>
+void log_blocks_once(const GemmKernel<T>& K) {
+  if (!isa_debug()) return;
+  static std::mutex mu;
+  static std::vector<const char*> seen;
+  std::lock_guard<std::mutex> lock(mu);
+  if (std::find(seen.begin(), seen.end(), K.name) != seen.end()) return;
+  seen.push_back(K.name);
+  const int64_t kc_max = gemm_kc_max(K);
+  const GemmBlocks bl = gemm_blocks(K, kc_max);
+  const CacheSizes& cs = cache_sizes();
+  std::fprintf(stderr,
+               "torchlet: gemm %s: MR %lld NR %lld MC %lld KC %lld NC %lld (L1d %lld KiB, L2 %lld KiB, L3 %lld KiB "
+               "shared by %d)\n",
+               K.name, (long long)K.mr, (long long)K.nr, (long long)bl.mc, (long long)kc_max, (long long)bl.nc,
+               (long long)(cs.l1d >> 10), (long long)(cs.l2 >> 10), (long long)(cs.l3 >> 10), cs.l3_sharing);
+}
+
 // ------------------------------------------------------------ driver
 // The five BLIS loops around the micro-kernel:
 //   jc (NC cols of C, B block in L3) > pc (KC, pack B) > ic (MC rows, pack A
-//   into L2) > jr (NR, B panel stays in L1) > ir (MR, A panel streams from L2).
+//   into L2) > jr (NR, one B micro-panel) > ir (MR, one A micro-panel).
 // beta and bias apply on the first pc pass only; later passes accumulate
 // (beta = 1), which is also what makes beta == 0 never read C.
+
+// The jr and ir loops over one packed mc x kc block of A and kc x nc block of B.
+template <typename T>
+void macro_kernel(const GemmKernel<T>& K, int64_t mc, int64_t nc, int64_t kc, const T* ap, const T* bp, T* c,
+                  int64_t ldc, T alpha, T beta, const T* bias) {
+  const int64_t MR = K.mr, NR = K.nr;
+  for (int64_t jr = 0; jr < nc; jr += NR) {
+    const int64_t nr = std::min(NR, nc - jr);
+    const T* bpan = bp + jr * kc;
+    const T* bias_j = bias ? bias + jr : nullptr;
+    for (int64_t ir = 0; ir < mc; ir += MR)
+      K.ukr(kc, ap + ir * kc, bpan, c + ir * ldc + jr, ldc, std::min(MR, mc - ir), nr, alpha, beta, bias_j);
+  }
+}
+
+// The columns [j0, j0 + nc) of the kc x n slice of op(B) starting at row pc.
+template <typename T>
+const T* b_at(bool trans_b, const T* b, int64_t ldb, int64_t pc, int64_t j0) {
+  return trans_b ? b + j0 * ldb + pc : b + pc * ldb + j0;
+}
+template <typename T>
+const T* a_at(bool trans_a, const T* a, int64_t lda, int64_t i0, int64_t pc) {
+  return trans_a ? a + pc * lda + i0 : a + i0 * lda + pc;
+}
+
 template <typename T>
 bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha,
                const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc, const T* bias) {
@@ -234,37 +335,43 @@ bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, in
     return true;
   }
 
-  const int64_t MR = K.mr, NR = K.nr;
-  const int64_t kc_max = std::min(K.kc, k);
-  const int64_t mc_max = std::min(K.mc, round_up(m, MR));
-  const int64_t nc_max = std::min(K.nc, round_up(n, NR));
+  const GemmBlocks bl = gemm_blocks(K, k);
+  const int64_t kc_max = std::min(bl.kc, k);
+  const int64_t mc_max = std::min(bl.mc, round_up(m, K.mr));
+  const int64_t nc_max = std::min(bl.nc, round_up(n, K.nr));
   T* bp = static_cast<T*>(s.b.get(size_t(kc_max * nc_max) * sizeof(T)));
   T* ap = static_cast<T*>(s.a.get(size_t(kc_max * mc_max) * sizeof(T)));
   if (!ap || !bp) return false;
 
-  // Threads go here: split jc (and, for tall C, ic) across workers; each
-  // worker packs its own A block into its thread-local buffer, B blocks are
-  // packed cooperatively into a shared buffer behind a barrier.
-  for (int64_t jc = 0; jc < n; jc += K.nc) {
-    const int64_t nc = std::min(K.nc, n - jc);
-    for (int64_t pc = 0; pc < k; pc += K.kc) {
-      const int64_t kc = std::min(K.kc, k - pc);
+  for (int64_t jc = 0; jc < n; jc += bl.nc) {
+    const int64_t nc = std::min(bl.nc, n - jc);
+    for (int64_t pc = 0; pc < k; pc += bl.kc) {
+      const int64_t kc = std::min(bl.kc, k - pc);
       const bool first = pc == 0;
-      const T beta_pc = first ? beta : T(1);
-      const T* bias_pc = first ? bias : nullptr;
-      pack_b(trans_b, kc, nc, trans_b ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, NR, bp);
-      for (int64_t ic = 0; ic < m; ic += K.mc) {
-        const int64_t mc = std::min(K.mc, m - ic);
-        pack_a(trans_a, mc, kc, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, MR, ap);
-        for (int64_t jr = 0; jr < nc; jr += NR) {
-          const int64_t nr = std::min(NR, nc - jr);
-          const T* bpan = bp + jr * kc;
-          const T* bias_j = bias_pc ? bias_pc + jc + jr : nullptr;
-          for (int64_t ir = 0; ir < mc; ir += MR) {
-            const int64_t mr = std::min(MR, mc - ir);
-            K.ukr(kc, ap + ir * kc, bpan, c + (ic + ir) * ldc + jc + jr, ldc, mr, nr, alpha, beta_pc, bias_j);
-          }
+      // B read in place (no packing) when it is plain and m fits one row
+      // block: each B panel then serves only ceil(m / MR) micro-kernel calls,
+      // too few to repay copying it (m = 64, k = 256: +10%). Not when B's row
+      // stride is a multiple of 512 bytes: its rows would then share a few L1
+      // sets and evict each other between those calls (ldb = 1024 floats lost
+      // 30%); packing is immune to that.
+      if (!trans_b && K.ukr_direct_b && m <= bl.mc && (ldb * int64_t(sizeof(T))) % 512 != 0) {
+        pack_a_with(K, trans_a, m, kc, a_at(trans_a, a, lda, 0, pc), lda, ap);
+        const T* bb = b_at(trans_b, b, ldb, pc, jc);
+        for (int64_t jr = 0; jr < nc; jr += K.nr) {
+          const int64_t nr = std::min(K.nr, nc - jr);
+          const T* bias_j = first && bias ? bias + jc + jr : nullptr;
+          for (int64_t ir = 0; ir < m; ir += K.mr)
+            K.ukr_direct_b(kc, ap + ir * kc, bb + jr, ldb, c + ir * ldc + jc + jr, ldc, std::min(K.mr, m - ir), nr,
+                           alpha, first ? beta : T(1), bias_j);
         }
+        continue;
+      }
+      pack_b_with(K, trans_b, kc, nc, b_at(trans_b, b, ldb, pc, jc), ldb, bp);
+      for (int64_t ic = 0; ic < m; ic += bl.mc) {
+        const int64_t mc = std::min(bl.mc, m - ic);
+        pack_a_with(K, trans_a, mc, kc, a_at(trans_a, a, lda, ic, pc), lda, ap);
+        macro_kernel(K, mc, nc, kc, ap, bp, c + ic * ldc + jc, ldc, alpha, first ? beta : T(1),
+                     first && bias ? bias + jc : nullptr);
       }
     }
   }
@@ -272,14 +379,66 @@ bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, in
 }
 
 // ------------------------------------------------------------ threads
-// The product is split into blocks of C, one task each, along the longer of
-// m and n (block edges on MR / NR multiples). Each task runs the whole blocked
-// driver on its block with its own thread-local packing buffers: the operand
-// along the unsplit dim is packed by every task, which costs little next to
-// the block's FLOPs, and no task waits for another. Every element of C is
-// still computed by the same sequence of FMAs (the k blocking does not
-// change), so results do not depend on the thread count.
+// Rows of C are split among the tasks when m >= n, columns otherwise, evenly
+// in whole register tiles (MR rows / NR columns).
+// - Row split: for each (jc, pc) block the tasks first pack the B block
+//   together into one shared buffer (a parallel_for over its panels), then
+//   each computes its rows against it (a second parallel_for), packing its
+//   own A blocks into a slice of a buffer the caller allocated. B is packed
+//   once, not once per task, and only one copy of it competes for L3.
+// - Column split (short, wide C, e.g. a batch of 64 times a 784-wide layer):
+//   each task runs the whole blocked driver on its columns with its own
+//   thread-local buffers; the A it packs too is small there.
+// Every element of C is computed by the same sequence of FMAs whatever the
+// split (the k blocking depends on k only), so results do not depend on the
+// thread count. The pool may run the tasks of a region inline, one after
+// another, on the calling thread (nested or concurrent callers): nothing here
+// waits for another task inside a region.
 constexpr double kParallelMinFlops = 2.0 * 1024 * 1024;
+
+template <typename T>
+bool gemm_rows_shared_b(const GemmKernel<T>& K, int64_t tasks, bool trans_a, bool trans_b, int64_t m, int64_t n,
+                        int64_t k, T alpha, const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c,
+                        int64_t ldc, const T* bias) {
+  const int64_t MR = K.mr, NR = K.nr;
+  const int64_t units = (m + MR - 1) / MR;
+  const GemmBlocks bl = gemm_blocks(K, k);
+  const int64_t kc_max = std::min(bl.kc, k);
+  const int64_t mc_max = std::min(bl.mc, (units + tasks - 1) / tasks * MR);
+  const int64_t nc_max = std::min(bl.nc, round_up(n, NR));
+  // All buffers come from the caller's scratch, so nothing is allocated (and
+  // nothing can fail) once C is being written.
+  GemmScratch& s = scratch();
+  T* bp = static_cast<T*>(s.b.get(size_t(kc_max * nc_max) * sizeof(T)));
+  const int64_t a_stride = round_up(kc_max * mc_max, 64 / int64_t(sizeof(T)));
+  T* ap = static_cast<T*>(s.a.get(size_t(tasks * a_stride) * sizeof(T)));
+  if (!ap || !bp) return false;
+
+  for (int64_t jc = 0; jc < n; jc += bl.nc) {
+    const int64_t nc = std::min(bl.nc, n - jc);
+    const int64_t panels = (nc + NR - 1) / NR;
+    const int64_t pack_tasks = std::min(tasks, panels);
+    for (int64_t pc = 0; pc < k; pc += bl.kc) {
+      const int64_t kc = std::min(bl.kc, k - pc);
+      const bool first = pc == 0;
+      parallel_for(pack_tasks, [&](int64_t t) {
+        const int64_t j0 = panels * t / pack_tasks * NR, j1 = std::min(nc, panels * (t + 1) / pack_tasks * NR);
+        if (j0 < j1) pack_b_with(K, trans_b, kc, j1 - j0, b_at(trans_b, b, ldb, pc, jc + j0), ldb, bp + j0 * kc);
+      });
+      parallel_for(tasks, [&](int64_t t) {
+        const int64_t lo = units * t / tasks * MR, hi = std::min(m, units * (t + 1) / tasks * MR);
+        T* apt = ap + t * a_stride;
+        for (int64_t ic = lo; ic < hi; ic += bl.mc) {
+          const int64_t mc = std::min(bl.mc, hi - ic);
+          pack_a_with(K, trans_a, mc, kc, a_at(trans_a, a, lda, ic, pc), lda, apt);
+          macro_kernel(K, mc, nc, kc, apt, bp, c + ic * ldc + jc, ldc, alpha, first ? beta : T(1),
+                       first && bias ? bias + jc : nullptr);
+        }
+      });
+    }
+  }
+  return true;
+}
 
 template <typename T>
 bool gemm_parallel(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha,
@@ -301,20 +460,16 @@ bool gemm_parallel(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m
     std::memcpy(copy, bias, size_t(n) * sizeof(T));
     bias = copy;
   }
+  if (split_m)
+    return gemm_rows_shared_b(K, tasks, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
   std::atomic<bool> ok{true};
   parallel_for(tasks, [&](int64_t t) {
-    // Task t gets units [u0, u1): an even split, in whole register tiles.
-    const int64_t u0 = units * t / tasks, u1 = units * (t + 1) / tasks;
-    const int64_t lo = u0 * unit, hi = std::min(len, u1 * unit);
+    // Task t gets columns [lo, hi): an even split, in whole register tiles.
+    const int64_t lo = units * t / tasks * unit, hi = std::min(n, units * (t + 1) / tasks * unit);
     if (lo >= hi) return;
-    bool r;
-    if (split_m)
-      r = gemm_with(K, trans_a, trans_b, hi - lo, n, k, alpha, trans_a ? a + lo : a + lo * lda, lda, b, ldb, beta,
-                    c + lo * ldc, ldc, bias);
-    else
-      r = gemm_with(K, trans_a, trans_b, m, hi - lo, k, alpha, a, lda, trans_b ? b + lo * ldb : b + lo, ldb, beta,
-                    c + lo, ldc, bias ? bias + lo : nullptr);
-    if (!r) ok.store(false, std::memory_order_relaxed);
+    if (!gemm_with(K, trans_a, trans_b, m, hi - lo, k, alpha, a, lda, trans_b ? b + lo * ldb : b + lo, ldb, beta,
+                   c + lo, ldc, bias ? bias + lo : nullptr))
+      ok.store(false, std::memory_order_relaxed);
   });
   return ok.load();
 }
@@ -377,8 +532,14 @@ bool gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, 
   if (m <= 0 || n <= 0) return true;
   const int small = gemm_small(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
   if (small != 0) return small > 0;
-  return gemm_parallel(pick<T>(gemm_kernels(active_isa())), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta,
-                       c, ldc, bias);
+  const GemmKernels& table = gemm_kernels(active_isa());
+  const GemmKernel<T>& main = pick<T>(table, false);
+  const GemmKernel<T>& alt = pick<T>(table, true);
+  // The alternative kernel when the main one would pad the last row tile
+  // with more than m/64 extra rows than it.
+  const bool use_alt = alt.ukr && (round_up(m, main.mr) - round_up(m, alt.mr)) * 64 > m;
+  log_blocks_once(use_alt ? alt : main);
+  return gemm_parallel(use_alt ? alt : main, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
 }
 
 // ------------------------------------------------------------ reference
@@ -406,6 +567,8 @@ void gemm_ref(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alp
   template void gemm_ref<T>(bool, bool, int64_t, int64_t, int64_t, T, const T*, int64_t, const T*, int64_t, T,   \
                             T*, int64_t, const T*);
 TL_GEMM_INSTANTIATE(float)
+template GemmBlocks gemm_blocks<float>(const GemmKernel<float>&, int64_t);
+template GemmBlocks gemm_blocks<double>(const GemmKernel<double>&, int64_t);
 TL_GEMM_INSTANTIATE(double)
 #undef TL_GEMM_INSTANTIATE
 

@@ -22,7 +22,10 @@
 // Who handles what:
 // - The driver (gemm.cc) packs A into MR-row panels and B into NR-column
 //   panels in thread-local, 64-byte aligned scratch, zero-padded to a whole
-//   panel, and walks the BLIS loop nest (NC / KC / MC / NR / MR).
+//   panel, and walks the BLIS loop nest (NC / KC / MC / NR / MR), with cache
+//   blocks derived from the detected cache sizes (gemm_blocks). A plain B
+//   under a short A (one MC block) is read in place by kernels that can
+//   (GemmUkrDirectB) instead of being packed.
 // - The micro-kernel handles tails: it always computes a full MR x NR tile
 //   from the padded panels but reads/writes only the valid mr x nr corner of C
 //   (masked stores on AVX-512/AVX2), so edge tiles need no temp copy.
@@ -51,20 +54,56 @@ template <typename T>
 using GemmUkr = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, int64_t mr, int64_t nr, T alpha,
                          T beta, const T* bias);
 
-// A micro-kernel with its register tile and the cache blocks tuned for it.
-// MC is a multiple of MR and NC a multiple of NR.
+// Optional: the same micro-kernel reading B in place from a plain
+// (not transposed) op(B): row p of the panel is b + p*ldb, of which only the
+// nr valid columns are read. Same result as packing that panel first.
+template <typename T>
+using GemmUkrDirectB = void (*)(int64_t kc, const T* a, const T* b, int64_t ldb, T* c, int64_t ldc, int64_t mr,
+                                int64_t nr, T alpha, T beta, const T* bias);
+
+// Packing routines (optional, per ISA): pack_a packs the mc x kc block of
+// op(A) starting at `a` into ceil(mc/MR) MR-row panels, pack_b the kc x nc
+// block of op(B) into ceil(nc/NR) NR-column panels, both zero-padded, in the
+// layouts above, panel after panel (MR*kc resp. NR*kc elements each).
+template <typename T>
+using GemmPackA = void (*)(bool trans, int64_t mc, int64_t kc, const T* a, int64_t lda, T* dst);
+template <typename T>
+using GemmPackB = void (*)(bool trans, int64_t kc, int64_t nc, const T* b, int64_t ldb, T* dst);
+
+// A micro-kernel with its register tile and its packers.
 template <typename T>
 struct GemmKernel {
   GemmUkr<T> ukr;
-  int64_t mr, nr;      // register tile
-  int64_t mc, kc, nc;  // cache blocks: A block mc x kc (L2), B panel kc x nr (L1), B block kc x nc (L3)
-  const char* name;    // e.g. "sgemm_ukr_avx512_12x32"
+  int64_t mr, nr;        // register tile
+  GemmPackA<T> pack_a;   // null: the portable packing loops of gemm.cc
+  GemmPackB<T> pack_b;
+  GemmUkrDirectB<T> ukr_direct_b;  // null if none
+  const char* name;      // e.g. "sgemm_ukr_avx512_12x32"
 };
 
+// Each ISA has a main kernel per type and may have an alternative with
+// another MR and the same NR (`*_alt`, ukr null if none). gemm() takes the
+// alternative when the main kernel would pad the last row tile with more
+// than m/64 extra rows than it (e.g. m = 36 is 3 x 12 rows but 5 x 8 - 4).
+// Every kernel accumulates each element of C in the same order (one FMA per
+// p, p ascending, from 0), so the choice never changes a result.
 struct GemmKernels {
-  GemmKernel<float> f32;
-  GemmKernel<double> f64;
+  GemmKernel<float> f32, f32_alt;
+  GemmKernel<double> f64, f64_alt;
 };
+
+// The cache blocks: the driver packs a kc x nc block of B (kept in L3) and an
+// mc x kc block of A (kept in L2); each micro-kernel call streams one MR x kc
+// A panel and one kc x NR B panel. kc is the largest block of k: k is cut
+// into ceil(k / kc_max) near-equal pieces, a multiple of 8 each but the last.
+struct GemmBlocks {
+  int64_t mc, kc, nc;
+};
+// Blocks for kernel K on this CPU (tl::cache_sizes()) and inner dimension k.
+// They depend only on K, the caches and k, never on m, n or the thread
+// count: the k blocking fixes the order of the FMAs into each element of C.
+template <typename T>
+GemmBlocks gemm_blocks(const GemmKernel<T>& K, int64_t k);
 
 // Per-ISA tables. The SIMD ones live in gemm.<isa>.cc and return null when
 // that file was compiled without its instruction set (non-x86 builds).
@@ -80,7 +119,8 @@ template <typename T>
 bool gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda,
           const T* b, int64_t ldb, T beta, T* c, int64_t ldc, const T* bias);
 
-// Same, with an explicit micro-kernel (tests and benchmarks of one ISA).
+// Same, single-threaded, with an explicit micro-kernel (tests and benchmarks
+// of one ISA).
 template <typename T>
 bool gemm_with(const GemmKernel<T>& kern, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha,
                const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc, const T* bias);

@@ -1,9 +1,15 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { native } from '../../lib/native';
 
 // gemm: C = alpha * op(A) * op(B) + beta * C (+ bias), checked for every
 // compiled instruction set against a float64 JS reference, at sizes around the
-// register tiles (scalar 4x8 / 4x4, avx2 6x16 / 6x8, avx512 12x32 / 12x16) and
-// the cache blocks (KC 256, MC 96-192, NC 2048 f64 / 4096 f32).
+// register tiles (scalar 4x8 / 4x4, avx2 6x16 / 6x8, avx512 8x32 / 8x16 and
+// 12x32 / 12x16 when m pads better to 12 rows) and the cache blocks, which
+// come from the detected cache sizes (on a 1 MiB L2: KC <= 1024, k cut into
+// near-equal pieces; MC 48-96; NC 512-1024; bounds KC [128, 1024], NC
+// [512, 4096]).
 
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 type FloatArr = Float32Array | Float64Array;
@@ -106,14 +112,16 @@ function checkCase(Ctor: FloatCtor, cs: Case, seed: number): void {
   }
 }
 
-// (m, n, k) covering: k = 0, m < MR, n < NR, exact tiles, tiles + 1, KC +- 1
-// crossings (255..257), MC crossings (97, 129, 193, 257), odd leftovers, and
-// the direct small path.
+// (m, n, k) covering: k = 0, m < MR, n < NR, exact tiles, tiles + 1, both
+// row tiles of AVX-512 (m = 12, 33, 36 take the 12-row kernel), MC crossings
+// (49, 97, 129, 193, 257), KC crossings (k = 1025, 1300 and 2100: 2 or 3
+// pieces, the last one shorter; 129 when KC is the minimum 128), odd
+// leftovers, and the direct small path.
 const SHAPES: [number, number, number][] = [
   [0, 5, 7], [5, 0, 7], [5, 7, 0], [0, 0, 0], [1, 1, 1], [2, 3, 5], [3, 2, 1], [1, 17, 3], [5, 1, 8],
   [7, 8, 15], [8, 7, 16], [15, 16, 17], [16, 15, 31], [17, 33, 8], [31, 17, 64], [33, 31, 5], [12, 32, 2],
   [13, 33, 65], [64, 65, 33], [65, 64, 100], [100, 129, 65], [129, 100, 257], [257, 31, 129], [31, 257, 16],
-  [1, 129, 257], [257, 1, 64], [193, 17, 7],
+  [1, 129, 257], [257, 1, 64], [193, 17, 7], [36, 40, 1025], [9, 35, 2100], [49, 17, 1300], [97, 3, 1030],
   // The direct path for m <= 8 (gemm_small.h): GEMV-like rows, its row blocks of 6, the
   // 4-row dot blocks of x W^T, and transposed B copied when n * k <= 8192 (or not).
   [1, 256, 784], [4, 33, 600], [8, 40, 97], [6, 70, 100], [7, 200, 50], [2, 5, 506],
@@ -161,7 +169,7 @@ describe.each(ISAS)('gemm on %s', (isa) => {
       });
     }
 
-  test.each(DTYPES)('%s crosses the NC block (n > 4096) with a bias', (_d, Ctor) => {
+  test.each(DTYPES)('%s crosses the NC block (n = 4100, NC <= 4096) with a bias', (_d, Ctor) => {
     checkCase(Ctor, { transA: false, transB: true, m: 3, n: 4100, k: 5, alpha: 1, beta: 0.5, bias: true, pad: 2, off: 3 }, 7);
   });
 
@@ -279,5 +287,73 @@ describe('gemm rejects bad arguments', () => {
     expectError(() => native.gemm(false, false, 2, 4, 3, 1, f(6), 0, 3, f(12), 0, 4, 0, c, 0, 4, f(5)), 'RangeError',
       /^gemm: argument 'bias' has length 5, expected 4$/);
     expect(Array.from(c)).toEqual([7, 7, 7, 7, 7, 7, 7, 7]);
+  });
+});
+
+/**
+ * The cache sizes the blocks come from: run the addon in a child with
+ * TORCHLET_ISA_DEBUG=1, which logs the detected caches and, at a kernel's
+ * first use, its blocks.
+ */
+describe('gemm cache blocks', () => {
+  const addon = process.env.TORCHLET_ADDON ? path.resolve(process.env.TORCHLET_ADDON) : path.resolve(__dirname, '../../build/Release/torchlet.node');
+  const script = `const n = require(${JSON.stringify(addon)});
+    for (const isa of n.availableIsas()) {
+      n.setIsa(isa);
+      for (const T of [Float32Array, Float64Array])
+        for (const m of [16, 36]) n.gemm(false, false, m, 4, 4, 1, new T(m * 4), 0, 4, new T(16), 0, 4, 0, new T(m * 4), 0, 4, null);
+    }`;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'TORCHLET_ISA') env[k] = v;
+  env.TORCHLET_ISA_DEBUG = '1';
+  const r = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+  const log = r.stderr ?? '';
+  const KiB = 1024;
+
+  test('the detected sizes are sane and match the OS where it reports them', () => {
+    expect(r.status).toBe(0);
+    const m = /caches L1d (\d+) KiB, L2 (\d+) KiB, L3 (\d+) KiB shared by (\d+) \(([^)]+)\)/.exec(log);
+    if (!m) throw new Error(`no cache line in:\n${log}`);
+    const [l1, l2, l3, sharing] = m.slice(1, 5).map(Number);
+    expect(l1).toBeGreaterThanOrEqual(8);
+    expect(l1).toBeLessThanOrEqual(1024);
+    expect(l2).toBeGreaterThanOrEqual(Math.max(64, l1));
+    expect(l2).toBeLessThanOrEqual(64 * KiB);
+    if (l3 > 0) expect(l3).toBeGreaterThanOrEqual(l2);
+    expect(sharing).toBeGreaterThanOrEqual(1);
+    expect(['cpuid 4', 'cpuid 0x8000001d', 'cpuid 0x80000006', 'sysconf', 'default']).toContain(m[5]);
+    // Linux lists the same caches in sysfs; CPUID leaf 4 / 0x8000001D are what it reads.
+    const dir = '/sys/devices/system/cpu/cpu0/cache';
+    if (m[5].startsWith('cpuid 4') || m[5] === 'cpuid 0x8000001d') {
+      let entries: string[] = [];
+      try { entries = fs.readdirSync(dir).filter((e) => e.startsWith('index')); } catch { /* not Linux */ }
+      for (const e of entries) {
+        const read = (f: string) => fs.readFileSync(path.join(dir, e, f), 'utf8').trim();
+        const level = Number(read('level')), type = read('type'), size = /^(\d+)K$/.exec(read('size'));
+        if (!size || type === 'Instruction') continue;
+        if (level === 1) expect(l1).toBe(Number(size[1]));
+        if (level === 2) expect(l2).toBe(Number(size[1]));
+        if (level === 3) expect(l3).toBe(Number(size[1]));
+      }
+    }
+  });
+
+  test('every kernel gets blocks that fit those caches', () => {
+    const lines = [...log.matchAll(/gemm (\w+): MR (\d+) NR (\d+) MC (\d+) KC (\d+) NC (\d+) \(L1d (\d+) KiB, L2 (\d+) KiB/g)];
+    const isas = native.availableIsas();
+    // one main kernel per ISA and type, plus the 12-row AVX-512 ones (m = 36)
+    expect(lines.length).toBe(2 * isas.length + (isas.includes('avx512') ? 2 : 0));
+    for (const l of lines) {
+      const [mr, nr, mc, kc, nc, , l2] = l.slice(2).map(Number);
+      const size = l[1].startsWith('d') ? 8 : 4;
+      expect(mc % mr).toBe(0);
+      expect(nc % nr).toBe(0);
+      expect(kc).toBeGreaterThanOrEqual(128);
+      expect(kc).toBeLessThanOrEqual(1024);
+      expect(kc * nr * size).toBeLessThanOrEqual((l2 * KiB) / 8 + 128 * nr * size); // B micro-panel: 1/8 of L2 (or the minimum KC)
+      expect(mc * kc * size).toBeLessThanOrEqual((l2 * KiB) / 2); // A block within L2 beside it
+      expect(nc).toBeGreaterThanOrEqual(512);
+      expect(nc).toBeLessThanOrEqual(4096 + nr);
+    }
   });
 });
