@@ -11,13 +11,19 @@
  */
 import * as path from 'path';
 
-/** JavaScript run by `new Worker(src, { eval: true })`; workerData.__entry is the module to start. */
-export const BOOTSTRAP = String.raw`
-const { workerData } = require('worker_threads');
+/**
+ * JavaScript that starts `entry` (a .js or .ts module), with `require('torchlet')`
+ * resolving to `torchletIndex`: the source of `new Worker(src, { eval: true })`
+ * (or of `node -e src`).
+ */
+export function bootstrapSource(entry: string, torchletIndex: string): string {
+  return `const entry = ${JSON.stringify(entry)}, torchletIndex = ${JSON.stringify(torchletIndex)};\n` + BOOTSTRAP;
+}
+
+const BOOTSTRAP = String.raw`
 const Module = require('module');
 const path = require('path');
 const fs = require('fs');
-const entry = workerData.__entry;
 const ext = path.extname(entry);
 if (ext === '.ts' && !require.extensions['.ts']) {
   const os = require('os');
@@ -59,7 +65,6 @@ if (ext === '.ts' && !require.extensions['.ts']) {
     m._compile(js, filename);
   };
 }
-const torchletIndex = path.join(path.dirname(entry), '..', 'index' + ext);
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   if (request === 'torchlet') return torchletIndex;
@@ -68,7 +73,8 @@ Module._resolveFilename = function (request, ...rest) {
 require(entry);
 `;
 
-/** The worker module next to this file (worker.ts from the sources, worker.js from the package). */
-export function workerEntry(): string {
-  return path.join(__dirname, 'worker' + path.extname(__filename));
+/** The source that starts a DataLoader worker: worker.ts from the sources, worker.js from the package. */
+export function workerSource(): string {
+  const ext = path.extname(__filename);
+  return bootstrapSource(path.join(__dirname, 'worker' + ext), path.join(__dirname, '..', 'index' + ext));
 }

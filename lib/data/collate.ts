@@ -5,7 +5,9 @@ import { fmtShape, sameShape } from '../shape';
 import { Image } from './image';
 
 /** The batch that defaultCollate makes of samples of type T: tensors and numbers stack into a Tensor, tuples field by field. */
-export type Collated<T> = T extends Tensor | number
+export type Collated<T> = 0 extends 1 & T
+  ? any // eslint-disable-line @typescript-eslint/no-explicit-any -- items typed any (e.g. MNIST's, whose type depends on the transform) stay any
+  : T extends Tensor | number
   ? Tensor
   : T extends readonly unknown[]
     ? { -readonly [K in keyof T]: Collated<T[K]> }

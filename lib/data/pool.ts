@@ -10,7 +10,7 @@
  * is garbage-collected.
  */
 import { Worker, MessageChannel, MessagePort, receiveMessageOnPort } from 'worker_threads';
-import { BOOTSTRAP, workerEntry } from './boot';
+import { workerSource } from './boot';
 import { SIG_COUNT, SIG_ITER, SIG_STATE, WorkerInit, WorkerReply, WorkerTask } from './protocol';
 import type { Spec } from './spec';
 import type { CollateMode } from './fetch';
@@ -47,12 +47,12 @@ export class WorkerPool {
   constructor({ numWorkers, dataset, length, mode }: PoolOptions) {
     this.size = numWorkers;
     this.signal = new Int32Array(new SharedArrayBuffer(4 * (SIG_STATE + numWorkers)));
-    const entry = workerEntry();
+    const source = workerSource();
     try {
       for (let id = 0; id < numWorkers; id++) {
         const { port1, port2 } = new MessageChannel();
-        const init: WorkerInit & { __entry: string } = { __entry: entry, id, port: port2, signal: this.signal, dataset, length, mode };
-        const w = new Worker(BOOTSTRAP, { eval: true, workerData: init, transferList: [port2] });
+        const init: WorkerInit = { id, port: port2, signal: this.signal, dataset, length, mode };
+        const w = new Worker(source, { eval: true, workerData: init, transferList: [port2] });
         w.unref();
         live.add(w);
         this.exitCodes.push(null);

@@ -87,4 +87,4 @@ function main(init: WorkerInit): void {
   }
 }
 
-if (!isMainThread && workerData?.__entry) main(workerData as WorkerInit);
+if (!isMainThread && workerData?.signal instanceof Int32Array) main(workerData as WorkerInit);
