@@ -20,7 +20,14 @@ export function bootstrapSource(entry: string, torchletIndex: string): string {
   return `const entry = ${JSON.stringify(entry)}, torchletIndex = ${JSON.stringify(torchletIndex)};\n` + BOOTSTRAP;
 }
 
+// For a DataLoader worker (workerData has its shared signal array and port), the exit
+// handler and the error report come first, so that even a torchlet that fails to load
+// in the worker is reported instead of leaving the main thread waiting (indices as in
+// protocol.ts: 0 = SIG_COUNT, 2 + id = SIG_STATE of this worker).
 const BOOTSTRAP = String.raw`
+const wd = require('worker_threads').workerData;
+const isLoaderWorker = !!(wd && wd.signal instanceof Int32Array && wd.port);
+if (isLoaderWorker) process.on('exit', () => { Atomics.store(wd.signal, 2 + wd.id, 1); Atomics.add(wd.signal, 0, 1); Atomics.notify(wd.signal, 0); });
 const Module = require('module');
 const path = require('path');
 const fs = require('fs');
@@ -70,7 +77,16 @@ Module._resolveFilename = function (request, ...rest) {
   if (request === 'torchlet') return torchletIndex;
   return resolve.call(this, request, ...rest);
 };
-require(entry);
+try {
+  require(entry);
+} catch (e) {
+  if (!isLoaderWorker) throw e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  wd.port.postMessage({ iter: -1, k: -1, error: { name: err.name, message: 'the worker could not start: ' + err.message, stack: String(err.stack), fatal: true } });
+  Atomics.add(wd.signal, 0, 1);
+  Atomics.notify(wd.signal, 0);
+  process.exit(1);
+}
 `;
 
 /** The source that starts a DataLoader worker: worker.ts from the sources, worker.js from the package. */

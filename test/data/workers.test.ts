@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from 'torchlet';
+import * as boot from '../../lib/data/boot';
 import { bootstrapSource } from '../../lib/data/boot';
 import { values } from '../fixtures/nn';
 import { tmpdir, writeSplit } from './helpers';
@@ -195,6 +196,17 @@ describe('failures', () => {
     expect(() => [...loader]).toThrow(/^DataLoader worker 1 exited unexpectedly( with code 3)? \(while loading batch 1\)$/);
     expect(await noLiveWorkers()).toBe(0);
     await expect(dumpAsync(loader)).rejects.toThrow(/^DataLoader worker 1 exited unexpectedly( with code 3)? \(while loading batch 1\)$/);
+  });
+
+  test('a worker that cannot even load torchlet is reported, not waited for', () => {
+    const orig = boot.workerSource;
+    (boot as { workerSource: () => string }).workerSource = () => bootstrapSource('/nonexistent/worker.js', '/nonexistent/index.js');
+    try {
+      const ds = new data.TensorDataset(torch.zeros([4, 1]));
+      expect(() => [...new data.DataLoader(ds, { numWorkers: 1 })]).toThrow(/^Caught Error in DataLoader worker 0: the worker could not start: Cannot find module '\/nonexistent\/worker.js'/);
+    } finally {
+      (boot as { workerSource: () => string }).workerSource = orig;
+    }
   });
 
   test('a dataset that cannot be sent to workers: a clear error at construction', () => {
