@@ -11,7 +11,10 @@
  */
 import { Worker, MessageChannel, MessagePort, receiveMessageOnPort } from 'worker_threads';
 import { workerSource } from './boot';
-import { SIG_COUNT, SIG_ITER, SIG_STATE, WorkerInit, WorkerReply, WorkerTask } from './protocol';
+import { SIG_COUNT, SIG_ITER, SIG_STATE, SIG_STOP, WorkerInit, WorkerReply, WorkerTask } from './protocol';
+
+/** How long a worker gets to stop by itself before it is terminated from outside (ms). */
+const GRACE_MS = 1000;
 import type { Spec } from './spec';
 import type { CollateMode } from './fetch';
 
@@ -147,12 +150,31 @@ export class WorkerPool {
     }
   }
 
-  /** Stops every worker now (their threads end asynchronously; none keeps the process alive). */
+  /**
+   * Stops every worker: each exits by itself before its next task (a thread
+   * terminated from outside in the middle of a native call could take the
+   * process down), and one still busy after GRACE_MS is terminated. Threads
+   * end asynchronously; none keeps the process alive meanwhile.
+   */
   terminate(): void {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.signal, SIG_ITER, -1);
-    for (const p of this.ports) p.close();
-    for (const w of this.workers) void w.terminate();
+    Atomics.store(this.signal, SIG_ITER, SIG_STOP);
+    Atomics.notify(this.signal, SIG_COUNT);
+    this.workers.forEach((w, id) => {
+      try {
+        this.ports[id].postMessage({ stop: true });
+      } catch {
+        /* already closed */
+      }
+      w.unref();
+    });
+    const timer = setTimeout(() => {
+      this.workers.forEach((w, id) => {
+        if (Atomics.load(this.signal, SIG_STATE + id) === 0) void w.terminate();
+      });
+    }, GRACE_MS);
+    timer.unref();
   }
+
 }

@@ -5,7 +5,8 @@ import type { BatchTask, CollateMode } from './fetch';
 
 /** Layout of the shared Int32Array. */
 export const SIG_COUNT = 0; // bumped by every message posted
-export const SIG_ITER = 1; // the iteration the main thread is on; tasks of older ones are skipped
+export const SIG_ITER = 1; // the iteration the main thread is on; tasks of older ones are skipped; SIG_STOP: exit
+export const SIG_STOP = -1;
 export const SIG_STATE = 2; // + worker id: 0 running, 1 exited
 
 export interface WorkerInit {

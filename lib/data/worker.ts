@@ -16,7 +16,7 @@ import '../index';
 import { build, Spec } from './spec';
 import { Dataset } from './dataset';
 import { fetchBatch } from './fetch';
-import { SIG_COUNT, SIG_ITER, SIG_STATE, WorkerInit, WorkerTask, WorkerReply } from './protocol';
+import { SIG_COUNT, SIG_ITER, SIG_STATE, SIG_STOP, WorkerInit, WorkerTask, WorkerReply } from './protocol';
 import { encode } from './wire';
 
 function main(init: WorkerInit): void {
@@ -47,8 +47,20 @@ function main(init: WorkerInit): void {
   let dataset: Dataset<unknown> | null = null;
   let setupError: unknown = null;
   const queue: WorkerTask[] = [];
+  // Stopping is this thread's own decision, taken between two tasks: a thread
+  // terminated from outside while inside a native call could abort the process.
+  const stop = () => {
+    port.close();
+    process.exit(0);
+  };
+  const stopIfAsked = () => {
+    if (Atomics.load(signal, SIG_ITER) === SIG_STOP) stop();
+  };
+  port.on('close', stop);
   const run = () => {
+    stopIfAsked();
     while (queue.length && (dataset || setupError)) {
+      stopIfAsked();
       const task = queue.shift()!;
       if (Atomics.load(signal, SIG_ITER) !== task.iter) continue; // an abandoned iteration
       if (setupError) {
@@ -65,7 +77,8 @@ function main(init: WorkerInit): void {
       }
     }
   };
-  port.on('message', (task: WorkerTask) => {
+  port.on('message', (task: WorkerTask | { stop: true }) => {
+    if ('stop' in task) return stop();
     queue.push(task);
     run();
   });
