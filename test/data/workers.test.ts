@@ -209,6 +209,26 @@ describe('failures', () => {
     }
   });
 
+  test('terminating threads in the middle of native calls does not abort the process', () => {
+    // Before the addon was built with NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS this aborted
+    // (std::terminate on a Napi::Error) within a few rounds.
+    const src = bootstrapSource(path.join(__dirname, 'fixtures', 'native_loop.ts'), path.join(__dirname, '..', '..', 'lib', 'index.ts'));
+    const script = `
+      const { Worker } = require('worker_threads');
+      (async () => {
+        for (let i = 0; i < 25; i++) {
+          const ws = [0, 1].map(() => new Worker(${JSON.stringify(src)}, { eval: true }));
+          await new Promise((r) => setTimeout(r, 100 + 7 * i));
+          await Promise.all(ws.map((w) => w.terminate()));
+        }
+        console.log('ok');
+      })();`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('ok\n');
+    expect(r.status).toBe(0);
+  });
+
   test('a dataset that cannot be sent to workers: a clear error at construction', () => {
     expect(() => new data.DataLoader(new Noisy(4), { numWorkers: 2 })).toThrow(
       /^DataLoader \(numWorkers: 2\): a Noisy cannot be sent to worker threads: a worker must rebuild the dataset itself\. Give the DataLoader a workerDataset: \{ module: '\/absolute\/path\/to\/its\/module\.js', export: 'ClassName', args: \[\.\.\.\] \} recipe, or define workerRecipe\(\) returning one on the dataset class, or use numWorkers: 0$/);
