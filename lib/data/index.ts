@@ -1,3 +1,15 @@
-export { Dataset, TensorDataset } from './dataset';
+export { Dataset, TensorDataset, Subset, ConcatDataset, randomSplit } from './dataset';
 export { DataLoader, defaultCollate } from './dataloader';
-export type { DataLoaderOptions } from './dataloader';
+export type { DataLoaderOptions, Collated } from './dataloader';
+export { Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from './sampler';
+export type { Sized, RandomSamplerOptions } from './sampler';
+export { Generator, sampleGenerator } from './random';
+export { Image } from './image';
+export { readIdx, writeIdx, encodeIdx } from './idx';
+export type { IdxData, IdxDType, IdxArray } from './idx';
+export { readCsv, readCsvText } from './csv';
+export type { ReadCsvOptions, CsvTable } from './csv';
+export type { WorkerRecipe } from './spec';
+export { liveWorkerCount } from './pool';
+export * as transforms from './transforms';
+export * as datasets from './datasets';

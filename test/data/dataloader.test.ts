@@ -66,10 +66,13 @@ describe('batches in order', () => {
     expect(epoch(new data.DataLoader(indexed(3), { batchSize: 100 }))).toEqual([[0, 1, 2]]);
   });
 
-  test('an empty dataset yields no batches', () => {
-    const loader = new data.DataLoader(new data.TensorDataset(torch.zeros([0, 3])), { batchSize: 4, shuffle: true, seed: 1 });
+  test('an empty dataset yields no batches; shuffling one is an error (as PyTorch\'s RandomSampler)', () => {
+    const empty = new data.TensorDataset(torch.zeros([0, 3]));
+    const loader = new data.DataLoader(empty, { batchSize: 4 });
     expect(loader.length).toBe(0);
     expect([...loader]).toEqual([]);
+    expect(() => new data.DataLoader(empty, { batchSize: 4, shuffle: true, seed: 1 })).toThrow(
+      /^RandomSampler: num_samples should be a positive integer value, but got num_samples=0$/);
   });
 
   test('every epoch is a full pass; the loader can be iterated again', () => {
