@@ -18,11 +18,20 @@ function getGc(): () => void {
 }
 const gc = getGc();
 
-/** Collects, then lets the FinalizationRegistry callbacks (which count storages out) run. */
+/**
+ * Collects, then lets the FinalizationRegistry callbacks (which count storages
+ * out) run: V8 posts them as a task after the collection, which a loaded
+ * machine may run several loop turns later, so wait (up to ~1 s) until the
+ * count stops moving.
+ */
 async function collect(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
     gc();
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, i < 3 ? 0 : 20));
+    const now = torch.memory().liveStorages;
+    if (i >= 3 && now === last) return;
+    last = now;
   }
 }
 
