@@ -318,9 +318,11 @@ const T* a_at(bool trans_a, const T* a, int64_t lda, int64_t i0, int64_t pc) {
   return trans_a ? a + pc * lda + i0 : a + i0 * lda + pc;
 }
 
+// gemm_with, reading B in place for m up to direct_b_rows (and one MC block).
 template <typename T>
-bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha,
-               const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc, const T* bias) {
+bool gemm_serial(const GemmKernel<T>& K, int64_t direct_b_rows, bool trans_a, bool trans_b, int64_t m, int64_t n,
+                 int64_t k, T alpha, const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc,
+                 const T* bias) {
   if (m <= 0 || n <= 0) return true;
   GemmScratch& s = scratch();
   if (bias) {
@@ -350,11 +352,12 @@ bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, in
       const bool first = pc == 0;
       // B read in place (no packing) when it is plain and m fits one row
       // block: each B panel then serves only ceil(m / MR) micro-kernel calls,
-      // too few to repay copying it (m = 64, k = 256: +10%). Not when B's row
-      // stride is a multiple of 512 bytes: its rows would then share a few L1
-      // sets and evict each other between those calls (ldb = 1024 floats lost
-      // 30%); packing is immune to that.
-      if (!trans_b && K.ukr_direct_b && m <= bl.mc && (ldb * int64_t(sizeof(T))) % 512 != 0) {
+      // too few to repay copying it (m = 64-96: +8-10%; m = 256: +2-3%). Not
+      // when B's row stride is a multiple of 512 bytes: its rows would then
+      // share a few L1 sets and evict each other between those calls
+      // (ldb = 1024 floats lost 30%); packing is immune to that.
+      if (!trans_b && K.ukr_direct_b && m <= std::min(bl.mc, direct_b_rows) &&
+          (ldb * int64_t(sizeof(T))) % 512 != 0) {
         pack_a_with(K, trans_a, m, kc, a_at(trans_a, a, lda, 0, pc), lda, ap);
         const T* bb = b_at(trans_b, b, ldb, pc, jc);
         for (int64_t jr = 0; jr < nc; jr += K.nr) {
@@ -378,6 +381,12 @@ bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, in
   return true;
 }
 
+template <typename T>
+bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, T alpha,
+               const T* a, int64_t lda, const T* b, int64_t ldb, T beta, T* c, int64_t ldc, const T* bias) {
+  return gemm_serial(K, m, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
+}
+
 // ------------------------------------------------------------ threads
 // Rows of C are split among the tasks when m >= n, columns otherwise, evenly
 // in whole register tiles (MR rows / NR columns).
@@ -389,6 +398,8 @@ bool gemm_with(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m, in
 // - Column split (short, wide C, e.g. a batch of 64 times a 784-wide layer):
 //   each task runs the whole blocked driver on its columns with its own
 //   thread-local buffers; the A it packs too is small there.
+// Whether B is read in place or packed depends on the split, but the two
+// give bit-identical results (same values, same FMAs in the same order).
 // Every element of C is computed by the same sequence of FMAs whatever the
 // split (the k blocking depends on k only), so results do not depend on the
 // thread count. The pool may run the tasks of a region inline, one after
@@ -467,8 +478,11 @@ bool gemm_parallel(const GemmKernel<T>& K, bool trans_a, bool trans_b, int64_t m
     // Task t gets columns [lo, hi): an even split, in whole register tiles.
     const int64_t lo = units * t / tasks * unit, hi = std::min(n, units * (t + 1) / tasks * unit);
     if (lo >= hi) return;
-    if (!gemm_with(K, trans_a, trans_b, m, hi - lo, k, alpha, a, lda, trans_b ? b + lo * ldb : b + lo, ldb, beta,
-                   c + lo, ldc, bias ? bias + lo : nullptr))
+    // B in place only up to 12 row tiles here: with both cores streaming
+    // their B rows it was 5-10% slower than packing at m = 256 (neutral at
+    // m = 64-96, where it still saves the copy single-threaded).
+    if (!gemm_serial(K, 12 * K.mr, trans_a, trans_b, m, hi - lo, k, alpha, a, lda, trans_b ? b + lo * ldb : b + lo,
+                     ldb, beta, c + lo, ldc, bias ? bias + lo : nullptr))
       ok.store(false, std::memory_order_relaxed);
   });
   return ok.load();

@@ -43,9 +43,12 @@ describe('thread count', () => {
   // Big enough to be split across threads (>= 2 MFLOP), with edges that are not
   // multiples of any register tile, in every ISA, transposed or not; rows split
   // (B packed once, shared by the tasks) and columns split; k cut into KC
-  // pieces (2100) and C wider than NC with several row blocks (1100 x 1040).
+  // pieces (2100), C wider than NC with several row blocks (1100 x 1040), and
+  // a plain B read in place by one thread but packed by column-split tasks
+  // (200 x 300 x 100).
   const shapes: [number, number, number][] = [
     [301, 67, 129], [67, 301, 129], [1, 4099, 300], [4099, 1, 300], [200, 200, 200], [150, 130, 2100], [1100, 1040, 40],
+    [200, 300, 100],
   ];
   for (const isa of native.availableIsas())
     test.each(shapes)(`${isa}: gemm %i x %i x %i is bit-identical with 1, 2, 3 and 7 threads`, (m, n, k) => {
