@@ -513,8 +513,9 @@ int gemm_small(bool ta, bool tb, int64_t m, int64_t n, int64_t k, T alpha, const
     // Plain B: the blocked driver reads a large B in place at ~225 GFLOP/s for
     // 8 rows (Zen 5), more than the axpy loop's ~90, so the loop only takes a B
     // small enough to stay in L1 (the weight gradients of a tiny network).
-    if (!tb && n * k <= 16384) how = kAxpy;
-    else if (!ta && m <= 4) how = kDot;
+    if (!tb) {
+      if (n * k <= 16384) how = kAxpy;
+    } else if (!ta && m <= 4) how = kDot;
     else if (n * k <= 8192) how = kTransposedAxpy;
   }
   if (how == kNone) return 0;
