@@ -204,24 +204,29 @@ report.sgemm = gemmReport;
 // ---------------------------------------------------------------- activations
 {
   const n = quick ? 1 << 22 : 1 << 24;
-  console.log(`\n## Activations on ${n} float32 (native kernel, output preallocated): GB/s moved, vs memcpy and PyTorch`);
+  console.log(`\n## Activations on ${n} float32 (native kernel, output preallocated): GB/s moved, vs a one-thread memcpy, and speed vs PyTorch (x > 1: torchlet faster)`);
   const x = rand(n, 3).map((v) => v * 2), pos = x.map((v) => Math.abs(v) + 0.1), y = new Float32Array(n), g = new Float32Array(n).fill(1), gx = new Float32Array(n);
   const copyGBs = (2 * 4 * n) / timeIt(() => y.set(x), REPS) / 1e9;
   row('memcpy (TypedArray.set)', `${f1(copyGBs)} GB/s`);
-  const peer = py('act', { n, reps: REPS }, { TL_TORCH_THREADS: '1' });
+  const threadCounts = [1, cores].filter((v, i, a) => a.indexOf(v) === i);
+  const peers = Object.fromEntries(threadCounts.map((t) => [t, py('act', { n, reps: REPS }, { TL_TORCH_THREADS: String(t), OMP_NUM_THREADS: String(t) })]));
   const act: Record<string, unknown> = { memcpyGBs: copyGBs };
   const ops: [string, UnaryOp][] = [['relu', UnaryOp.Relu], ['tanh', UnaryOp.Tanh], ['sigmoid', UnaryOp.Sigmoid], ['exp', UnaryOp.Exp], ['log', UnaryOp.Log]];
-  for (const [name, code] of ops) {
-    const inp = name === 'log' ? pos : x;
-    torch.setNumThreads(1);
-    const tf = timeIt(() => native.unary(code, inp, y, 0, 0), REPS);
-    const tb = timeIt(() => native.unaryBackward(code, inp, y, g, gx, 0, 0), REPS);
-    torch.setNumThreads(cores);
-    const gbF = (2 * 4 * n) / tf / 1e9, gbB = (4 * 4 * n) / tb / 1e9;
-    act[name] = { forwardGBs: gbF, backwardGBs: gbB, torchForward: peer?.[name], torchBackward: peer?.[`${name}_backward`] };
-    row(name, `forward ${f1(gbF)} GB/s (${pct(gbF / copyGBs)} of memcpy)`, peer ? `x${f2(peer[name] / tf)} vs PyTorch` : '',
-      `backward ${f1(gbB)} GB/s`, peer ? `x${f2(peer[`${name}_backward`] / tb)} vs PyTorch` : '');
-  }
+  // Bytes moved: forward reads x, writes y; backward reads two arrays (y or x, and the
+  // incoming gradient) and writes one.
+  for (const [name, code] of ops)
+    for (const t of threadCounts) {
+      const inp = name === 'log' ? pos : x;
+      const peer = peers[t];
+      torch.setNumThreads(t);
+      const tf = timeIt(() => native.unary(code, inp, y, 0, 0), REPS);
+      const tb = timeIt(() => native.unaryBackward(code, inp, y, g, gx, 0, 0), REPS);
+      torch.setNumThreads(cores);
+      const gbF = (2 * 4 * n) / tf / 1e9, gbB = (3 * 4 * n) / tb / 1e9;
+      act[`${name}_threads${t}`] = { forwardGBs: gbF, backwardGBs: gbB, torchForward: peer?.[name], torchBackward: peer?.[`${name}_backward`] };
+      row(`${name}, ${t} thread(s)`, `forward ${f1(gbF)} GB/s (${pct(gbF / copyGBs)} of memcpy)`, peer ? `x${f2(peer[name] / tf)} vs PyTorch` : '',
+        `backward ${f1(gbB)} GB/s (${pct(gbB / copyGBs)})`, peer ? `x${f2(peer[`${name}_backward`] / tb)} vs PyTorch` : '');
+    }
   report.activations = act;
 }
 

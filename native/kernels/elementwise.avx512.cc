@@ -57,6 +57,7 @@ struct S512 {
 }  // namespace tl::elementwise
 
 #include "kernels/vmath.h"
+#include "kernels/elementwise_ref_impl.h"
 
 namespace tl::elementwise {
 
@@ -71,12 +72,33 @@ bool unary_f32_avx512(UnaryOp op, size_t n, const float* x, float* y) {
   }
 }
 
+template <typename T>
+static bool generic_avx512(UnaryOp op, size_t n, const T* x, T* y, T a, T b) {
+  unary_impl<T>(op, n, x, y, a, b);
+  return true;
+}
+bool unary_generic_avx512(UnaryOp op, size_t n, const float* x, float* y, float a, float b) { return generic_avx512(op, n, x, y, a, b); }
+bool unary_generic_avx512(UnaryOp op, size_t n, const double* x, double* y, double a, double b) { return generic_avx512(op, n, x, y, a, b); }
+bool unary_backward_generic_avx512(UnaryOp op, size_t n, const float* x, const float* y, const float* gy, float* gx, float a, float b) {
+  unary_backward_impl<float>(op, n, x, y, gy, gx, a, b);
+  return true;
+}
+bool unary_backward_generic_avx512(UnaryOp op, size_t n, const double* x, const double* y, const double* gy, double* gx, double a, double b) {
+  unary_backward_impl<double>(op, n, x, y, gy, gx, a, b);
+  return true;
+}
+
 }  // namespace tl::elementwise
 
 #else
 
 namespace tl::elementwise {
 bool unary_f32_avx512(UnaryOp, size_t, const float*, float*) { return false; }
+bool unary_generic_avx512(UnaryOp, size_t, const float*, float*, float, float) { return false; }
+bool unary_generic_avx512(UnaryOp, size_t, const double*, double*, double, double) { return false; }
+bool unary_backward_generic_avx512(UnaryOp, size_t, const float*, const float*, const float*, float*, float, float) { return false; }
+bool unary_backward_generic_avx512(UnaryOp, size_t, const double*, const double*, const double*, double*, double, double) { return false; }
+
 }  // namespace tl::elementwise
 
 #endif

@@ -75,6 +75,18 @@ void unary_backward_ref(UnaryOp op, size_t n, const T* x, const T* y, const T* g
 // (and always when that file was compiled without its instruction set).
 bool unary_f32_avx2(UnaryOp op, size_t n, const float* x, float* y);
 bool unary_f32_avx512(UnaryOp op, size_t n, const float* x, float* y);
+// The reference formulas (elementwise_ref_impl.h) compiled with each ISA's
+// flags: the reference's bits, wider vectors. False when not compiled for it.
+#define TL_UNARY_GENERIC(isa)                                                                                    \
+  bool unary_generic_##isa(UnaryOp op, size_t n, const float* x, float* y, float a, float b);                  \
+  bool unary_generic_##isa(UnaryOp op, size_t n, const double* x, double* y, double a, double b);              \
+  bool unary_backward_generic_##isa(UnaryOp op, size_t n, const float* x, const float* y, const float* gy,     \
+                                    float* gx, float a, float b);                                              \
+  bool unary_backward_generic_##isa(UnaryOp op, size_t n, const double* x, const double* y, const double* gy,  \
+                                    double* gx, double a, double b);
+TL_UNARY_GENERIC(avx2)
+TL_UNARY_GENERIC(avx512)
+#undef TL_UNARY_GENERIC
 
 template <typename T>
 void binary(BinaryOp op, int ndim, const int64_t* shape, const T* a, const int64_t* as, const T* b,

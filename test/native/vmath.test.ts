@@ -96,3 +96,36 @@ test('denormal results flush to zero in the default mode, on every path', () => 
     expect(Array.from(run(UnaryOp.Exp, x))).toEqual([0, 0]);
   }
 });
+
+describe('every unary op and its derivative: each instruction set gives the scalar reference bits', () => {
+  // 0..25 are the opcodes of binding.d.ts's UnaryOp. float32 exp, log, tanh and
+  // sigmoid forward have SIMD approximations (tested above); everything else is
+  // the reference's formulas compiled per ISA with contraction off.
+  const OPS = Array.from({ length: 26 }, (_, i) => i as UnaryOp);
+  const APPROX = new Set<UnaryOp>([UnaryOp.Exp, UnaryOp.Log, UnaryOp.Tanh, UnaryOp.Sigmoid]);
+  const params: Partial<Record<number, [number, number]>> = {
+    [UnaryOp.PowScalar]: [2.5, 0], [UnaryOp.Clamp]: [-0.5, 0.75], [UnaryOp.AddScalar]: [0.3, 0], [UnaryOp.MulScalar]: [-1.7, 0],
+    [UnaryOp.RsubScalar]: [2, 0], [UnaryOp.RdivScalar]: [3, 0], [UnaryOp.LeakyRelu]: [0.01, 0], [UnaryOp.Elu]: [1.2, 0], [UnaryOp.Softplus]: [1.5, 20],
+  };
+  const n = 70001; // several chunks and a ragged tail
+  for (const T of [Float32Array, Float64Array]) {
+    const x = new T(n), gy = new T(n);
+    for (let i = 0; i < n; i++) { x[i] = Math.sin(i * 0.731) * 4 + (i % 97 === 0 ? 0 : 0.01); gy[i] = Math.cos(i * 0.37); }
+    x[5] = NaN; x[6] = Infinity; x[7] = -Infinity; x[8] = 0; x[9] = -0;
+    test.each(OPS.filter((op) => T === Float64Array || !APPROX.has(op)))(`${T.name} op %i`, (op) => {
+      const [a, b] = params[op] ?? [0, 0];
+      native.setIsa('scalar');
+      const y0 = new T(n), g0 = new T(n);
+      native.unary(op, x, y0, a, b);
+      native.unaryBackward(op, x, y0, gy, g0, a, b);
+      for (const isa of isas.filter((i) => i !== 'scalar')) {
+        native.setIsa(isa);
+        const y = new T(n), g = new T(n);
+        native.unary(op, x, y, a, b);
+        native.unaryBackward(op, x, y0, gy, g, a, b);
+        expect(Buffer.from(y.buffer).equals(Buffer.from(y0.buffer))).toBe(true);
+        expect(Buffer.from(g.buffer).equals(Buffer.from(g0.buffer))).toBe(true);
+      }
+    });
+  }
+});
