@@ -19,6 +19,7 @@ import * as zlib from 'zlib';
 import * as torch from '../lib';
 import { native } from '../lib/native';
 import { UnaryOp } from '../binding';
+import { benchDataLoader, printDataLoaderBench } from './data_loader';
 
 const quick = process.argv.includes('--quick');
 const jsonArg = process.argv.indexOf('--json');
@@ -371,6 +372,13 @@ function housingData(): { x: number[][]; y: number[] } {
   row('batch-1 latency', `torchlet ${f1(o * 1e6)} us`, peer ? `PyTorch ${f1(p * 1e6)} us` : 'PyTorch n/a', peer ? `ratio ${f2(o / p)}` : '');
   report.latency = { torchlet: per, torch: peer?.seconds_per_call };
   target('batch-1 latency vs PyTorch', peer ? o / p : null, 0.5, 'lower', f2);
+}
+
+// ---------------------------------------------------------------- DataLoader workers
+{
+  const r = benchDataLoader({ samples: quick ? 3000 : 10000, reps: quick ? 1 : 3 });
+  printDataLoaderBench(r);
+  report.dataLoader = r;
 }
 
 // ---------------------------------------------------------------- summary

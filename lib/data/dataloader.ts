@@ -148,6 +148,26 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
     }
   }
 
+  /**
+   * How many epochs the loader has run and where its sampler's stream is: with
+   * loadStateDict, a resumed run gets the same shuffles and per-sample
+   * randomness as a run that never stopped (checkpoint it with the model).
+   */
+  stateDict(): { epochs: number; sampler: unknown } {
+    const s = this.sampler as { stateDict?: () => unknown };
+    return { epochs: this.epochs, sampler: typeof s.stateDict === 'function' ? s.stateDict() : null };
+  }
+  loadStateDict(sd: { epochs: number; sampler: unknown }): void {
+    if (!sd || typeof sd !== 'object' || !Number.isInteger(sd.epochs) || sd.epochs < 0)
+      throw new TypeError('DataLoader.loadStateDict: expects { epochs, sampler } as stateDict() returns');
+    const s = this.sampler as { loadStateDict?: (x: unknown) => void };
+    if (sd.sampler !== null && sd.sampler !== undefined) {
+      if (typeof s.loadStateDict !== 'function') throw new TypeError("DataLoader.loadStateDict: this loader's sampler keeps no state");
+      s.loadStateDict(sd.sampler);
+    }
+    this.epochs = sd.epochs;
+  }
+
   /** Ends persistent workers now (they also end when the loader is garbage-collected, and never keep the process alive). */
   close(): void {
     if (this._pool) {

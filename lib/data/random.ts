@@ -28,6 +28,14 @@ export class SplitMix {
     z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
     return Number((z ^ (z >> 31n)) & 0xffffffffn);
   }
+  /** The stream's position, as a decimal string (for checkpoints). */
+  get state(): string {
+    return this.s.toString();
+  }
+  set state(v: string) {
+    if (typeof v !== 'string' || !/^[0-9]{1,20}$/.test(v)) throw new TypeError(`generator state must be a decimal string, got ${JSON.stringify(v)}`);
+    this.s = BigInt.asUintN(64, BigInt(v));
+  }
 }
 
 /** A 32-bit integer drawn from torch's generator (what an unseeded loader or sampler starts from). */

@@ -90,6 +90,16 @@ export class RandomSampler extends Sampler<number> {
   get numSamples(): number {
     return this._numSamples ?? this.dataSource.length;
   }
+  /** Where a seeded sampler's stream is, so that a resumed run draws the same orders (null without a seed). */
+  stateDict(): { rng: string | null } {
+    return { rng: this.rng ? this.rng.state : null };
+  }
+  loadStateDict(sd: { rng: string | null }): void {
+    if (!sd || typeof sd !== 'object') throw new TypeError('RandomSampler.loadStateDict: expects { rng }');
+    if ((sd.rng === null) !== (this.rng === null))
+      throw new RangeError(`RandomSampler.loadStateDict: the state is of a ${sd.rng === null ? 'seedless' : 'seeded'} sampler, this one is ${this.rng ? 'seeded' : 'seedless'}`);
+    if (this.rng) this.rng.state = sd.rng as string;
+  }
   get length(): number {
     return this.numSamples;
   }

@@ -255,3 +255,22 @@ describe('other datasets and collate', () => {
     expect(full()).toBeLessThan(before * 0.7);
   });
 });
+
+describe('DataLoader state', () => {
+  test('stateDict / loadStateDict: a resumed loader draws the epochs a never-stopped one would', () => {
+    const ds = new data.TensorDataset(torch.arange(50, { dtype: 'int32' }));
+    const order = (l: torch.data.DataLoader) => [...l].map(([b]) => Array.from(b.data)).flat();
+    const a = new data.DataLoader(ds, { batchSize: 8, shuffle: true, seed: 7 });
+    const e1 = order(a);
+    const sd = a.stateDict();
+    const e2 = order(a), e3 = order(a);
+    const b = new data.DataLoader(ds, { batchSize: 8, shuffle: true, seed: 7 });
+    b.loadStateDict(JSON.parse(JSON.stringify(sd))); // survives a checkpoint's JSON
+    expect(order(b)).toEqual(e2);
+    expect(order(b)).toEqual(e3);
+    expect(e2).not.toEqual(e1);
+    expect(() => b.loadStateDict({ epochs: -1, sampler: null })).toThrow(/^DataLoader.loadStateDict: expects \{ epochs, sampler \}/);
+    const unseeded = new data.DataLoader(ds, { batchSize: 8, shuffle: true });
+    expect(() => unseeded.loadStateDict(sd)).toThrow(/RandomSampler.loadStateDict: the state is of a seeded sampler, this one is seedless/);
+  });
+});
