@@ -72,21 +72,7 @@ bool unary_f32_avx512(UnaryOp op, size_t n, const float* x, float* y) {
   }
 }
 
-template <typename T>
-static bool generic_avx512(UnaryOp op, size_t n, const T* x, T* y, T a, T b) {
-  unary_impl<T>(op, n, x, y, a, b);
-  return true;
-}
-bool unary_generic_avx512(UnaryOp op, size_t n, const float* x, float* y, float a, float b) { return generic_avx512(op, n, x, y, a, b); }
-bool unary_generic_avx512(UnaryOp op, size_t n, const double* x, double* y, double a, double b) { return generic_avx512(op, n, x, y, a, b); }
-bool unary_backward_generic_avx512(UnaryOp op, size_t n, const float* x, const float* y, const float* gy, float* gx, float a, float b) {
-  unary_backward_impl<float>(op, n, x, y, gy, gx, a, b);
-  return true;
-}
-bool unary_backward_generic_avx512(UnaryOp op, size_t n, const double* x, const double* y, const double* gy, double* gx, double a, double b) {
-  unary_backward_impl<double>(op, n, x, y, gy, gx, a, b);
-  return true;
-}
+TL_DEFINE_UNARY_GENERIC(avx512)
 
 }  // namespace tl::elementwise
 

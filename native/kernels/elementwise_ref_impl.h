@@ -169,3 +169,26 @@ void unary_backward_impl(UnaryOp op, size_t n, const T* x, const T* y, const T* 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
+
+// The unary_generic_<isa> / unary_backward_generic_<isa> entry points of
+// elementwise.h, defined in elementwise.<isa>.cc (inside namespace
+// tl::elementwise) from the formulas above.
+#define TL_DEFINE_UNARY_GENERIC(isa)                                                                            \
+  bool unary_generic_##isa(UnaryOp op, size_t n, const float* x, float* y, float a, float b) {                  \
+    unary_impl<float>(op, n, x, y, a, b);                                                                       \
+    return true;                                                                                               \
+  }                                                                                                            \
+  bool unary_generic_##isa(UnaryOp op, size_t n, const double* x, double* y, double a, double b) {              \
+    unary_impl<double>(op, n, x, y, a, b);                                                                      \
+    return true;                                                                                               \
+  }                                                                                                            \
+  bool unary_backward_generic_##isa(UnaryOp op, size_t n, const float* x, const float* y, const float* gy,     \
+                                    float* gx, float a, float b) {                                             \
+    unary_backward_impl<float>(op, n, x, y, gy, gx, a, b);                                                      \
+    return true;                                                                                               \
+  }                                                                                                            \
+  bool unary_backward_generic_##isa(UnaryOp op, size_t n, const double* x, const double* y, const double* gy,  \
+                                    double* gx, double a, double b) {                                          \
+    unary_backward_impl<double>(op, n, x, y, gy, gx, a, b);                                                     \
+    return true;                                                                                               \
+  }
