@@ -155,7 +155,10 @@ export abstract class Module {
    * (the default) missing and unexpected keys are an error; a shape mismatch
    * always is. Nothing is copied unless every check passes.
    */
-  loadStateDict(sd: StateDict | Record<string, Tensor>, { strict = true }: { strict?: boolean } = {}): LoadResult {
+  loadStateDict(sd: StateDict | Record<string, Tensor>, options: { strict?: boolean } | boolean = {}): LoadResult {
+    // PyTorch's positional load_state_dict(sd, False) reads as loadStateDict(sd, false).
+    const strict = typeof options === 'boolean' ? options : options?.strict ?? true;
+    if (typeof strict !== 'boolean') throw new TypeError(`loadStateDict: strict must be a boolean, got ${typeof strict}`);
     if (sd === null || typeof sd !== 'object' || sd instanceof Tensor)
       throw new TypeError(`loadStateDict: expects a Map or an object of tensors, got ${sd === null ? 'null' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);
     const entries = sd instanceof Map ? sd : new Map(Object.entries(sd));

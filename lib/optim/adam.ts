@@ -84,8 +84,9 @@ export abstract class AdamFamily extends Optimizer<AdamOptions> {
  * @example new optim.Adam(net.parameters(), { lr: 1e-3, betas: [0.9, 0.999] })
  */
 export class Adam extends AdamFamily {
-  constructor(params: ParamsArg<AdamOptions>, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false }: Partial<AdamOptions> = {}) {
-    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize });
+  constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false, maximize = false } = options ?? {};
+    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize }, options);
   }
 
   protected validate(g: ParamGroup<AdamOptions>): void {

@@ -21,8 +21,9 @@ export type AdamWOptions = AdamOptions;
  * @example new optim.AdamW(net.parameters(), { lr: 1e-3, weightDecay: 0.05 })
  */
 export class AdamW extends AdamFamily {
-  constructor(params: ParamsArg<AdamWOptions>, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false, maximize = false }: Partial<AdamWOptions> = {}) {
-    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize });
+  constructor(params: ParamsArg<AdamWOptions>, options: Partial<AdamWOptions> = {}) {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false, maximize = false } = options ?? {};
+    super(params, { lr, betas, eps, weightDecay, amsgrad, maximize }, options);
   }
 
   protected validate(g: ParamGroup<AdamWOptions>): void {

@@ -57,7 +57,17 @@ export abstract class Optimizer<O extends object> {
    */
   _stepCount = 0;
 
-  constructor(params: ParamsArg<O>, defaults: O) {
+  /**
+   * `given` is the options object the user passed: a key that is not one of
+   * the defaults' is a TypeError (PyTorch's unexpected keyword argument), not
+   * a silently ignored typo such as { momentun: 0.9 }.
+   */
+  constructor(params: ParamsArg<O>, defaults: O, given?: object) {
+    if (given !== undefined && (given === null || typeof given !== 'object'))
+      throw new TypeError(`${new.target.name}: options must be an object, got ${given === null ? 'null' : typeof given}`);
+    for (const k of Object.keys(given ?? {}))
+      if (!(k in defaults))
+        throw new TypeError(`${new.target.name}: unknown option '${k}' (expected ${Object.keys(defaults).map((d) => `'${d}'`).join(', ')})`);
     this.defaults = defaults;
     // Count the steps whatever the subclass's step() does (PyTorch wraps
     // optimizer.step the same way when a scheduler is attached).

@@ -36,8 +36,9 @@ export interface RMSpropOptions {
  * @example new optim.RMSprop(net.parameters(), { lr: 1e-3, momentum: 0.9, centered: true })
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsArg<RMSpropOptions>, { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false }: Partial<RMSpropOptions> = {}) {
-    super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize });
+  constructor(params: ParamsArg<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options ?? {};
+    super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize }, options);
   }
 
   protected validate(g: ParamGroup<RMSpropOptions>): void {

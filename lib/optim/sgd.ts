@@ -25,8 +25,9 @@ export interface SGDOptions {
  * every parameter in place, its work split across the native threads.
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsArg<SGDOptions>, { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false }: Partial<SGDOptions> = {}) {
-    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize });
+  constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    const { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options ?? {};
+    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize }, options);
   }
 
   protected validate(g: ParamGroup<SGDOptions>): void {

@@ -395,3 +395,15 @@ describe('double() / float() / to()', () => {
     expect(torch.autograd.gradcheck(lossOf, [x, ...net.parameters()])).toBe(true);
   });
 });
+
+describe('loadStateDict options', () => {
+  test("strict may be passed positionally, like PyTorch's load_state_dict(sd, False)", () => {
+    const a = new torch.nn.Linear(2, 2);
+    const sd = a.stateDict();
+    sd.delete('bias');
+    expect(() => a.loadStateDict(sd)).toThrow(/Missing key/i);
+    expect(a.loadStateDict(sd, false).missingKeys).toEqual(['bias']);
+    expect(a.loadStateDict(sd, { strict: false }).missingKeys).toEqual(['bias']);
+    expect(() => a.loadStateDict(sd, { strict: 'no' as unknown as boolean })).toThrow(/^loadStateDict: strict must be a boolean, got string/);
+  });
+});

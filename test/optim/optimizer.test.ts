@@ -165,3 +165,15 @@ test('loadStateDict: a step count must be a finite count >= 0', () => {
   const step = o.state.get(p)!.step as torch.Tensor;
   expect([step.shape, step.dtype, step.item()]).toEqual([[], 'float32', 2]);
 });
+
+describe('options objects', () => {
+  test.each([
+    ['SGD', () => new torch.optim.SGD([new torch.nn.Parameter(torch.ones([2]))], { lr: 0.1, momentun: 0.9 } as never)],
+    ['Adam', () => new torch.optim.Adam([new torch.nn.Parameter(torch.ones([2]))], { betas1: 0.9 } as never)],
+    ['AdamW', () => new torch.optim.AdamW([new torch.nn.Parameter(torch.ones([2]))], { weight_decay: 0.1 } as never)],
+    ['RMSprop', () => new torch.optim.RMSprop([new torch.nn.Parameter(torch.ones([2]))], { beta: 0.9 } as never)],
+  ])('%s: a misspelled option is a TypeError naming it (PyTorch: unexpected keyword argument)', (name, make) => {
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow(new RegExp(`^${name}: unknown option '\\w+' \\(expected 'lr'`));
+  });
+});
