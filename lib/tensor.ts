@@ -34,8 +34,39 @@ export class Tensor {
   /** @internal */ readonly _shape: number[];
   /** @internal */ readonly _strides: number[];
   /** @internal */ readonly _offset: number;
+  /** @internal the gradient; read it through `grad` (or `_grad` inside the library) */
+  _gradT: Tensor | null = null;
+  /**
+   * @internal true while `_gradT` is a buffer that backward() made for this
+   * tensor alone and that no caller has seen through `grad`: zeroGrad() then
+   * hands it back to the allocator, so the next backward reuses it instead of
+   * allocating (and zero-filling) a new one every step.
+   */
+  _gradPrivate = false;
   /** The gradient accumulated by backward() (null until then, or after zeroGrad()). */
-  grad: Tensor | null = null;
+  get grad(): Tensor | null {
+    this._gradPrivate = false;
+    return this._gradT;
+  }
+  set grad(g: Tensor | null) {
+    this._gradT = g;
+    this._gradPrivate = false;
+  }
+  /** @internal the gradient, for the library's own transient reads (optimizers, clipping); does not expose it. */
+  get _grad(): Tensor | null {
+    return this._gradT;
+  }
+  /** @internal backward's fresh gradient buffer, owned by this tensor only. */
+  _setPrivateGrad(g: Tensor): void {
+    this._gradT = g;
+    this._gradPrivate = true;
+  }
+  /** @internal zeroGrad(setToNone): drops the gradient, recycling a buffer nobody else has seen. */
+  _dropGrad(): void {
+    if (this._gradT && this._gradPrivate) this._gradT.dispose();
+    this._gradT = null;
+    this._gradPrivate = false;
+  }
   /** The node that made this tensor, for non-leaf tensors that require grad. */
   gradFn: Node | null = null;
   /** @internal */ _requiresGrad = false;
@@ -180,7 +211,8 @@ export class Tensor {
   /** Frees the storage now (it returns to the allocator's cache). The tensor, and every view of it, becomes unusable. */
   dispose(): void {
     this._storage.dispose();
-    this.grad = null;
+    this._gradT = null;
+    this._gradPrivate = false;
     this.gradFn = null;
   }
   get isDisposed(): boolean {

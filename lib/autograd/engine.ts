@@ -71,21 +71,22 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, bufs: GradBuffers): void {
     bufs.hold(c);
     g = c;
   }
-  if (leaf.grad === null) {
+  const prev = leaf._grad;
+  if (prev === null) {
     if (bufs.owned(g)) {
       // Nothing else holds this fresh buffer: it becomes the leaf's gradient as is.
-      leaf.grad = g.detach();
+      leaf._setPrivateGrad(g.detach());
       bufs.escape(g);
     } else {
       // A fresh contiguous copy: the gradient may be a view or shared with another input.
-      leaf.grad = S.clone(g).detach();
+      leaf._setPrivateGrad(S.clone(g).detach());
     }
-  } else if (leaf.grad.isContiguous() && !leaf.grad.isDisposed) {
-    const sum = B.add(leaf.grad, g);
-    S.assignInto(leaf.grad, sum);
+  } else if (prev.isContiguous() && !prev.isDisposed) {
+    const sum = B.add(prev, g);
+    S.assignInto(prev, sum);
     sum.dispose();
   } else {
-    leaf.grad = B.add(leaf.grad, g).detach();
+    leaf._setPrivateGrad(B.add(prev, g).detach());
   }
   bufs.release(g);
 }

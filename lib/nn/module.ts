@@ -118,8 +118,8 @@ export abstract class Module {
   /** Clears the gradients of every parameter (to null, like PyTorch's default set_to_none). */
   zeroGrad(setToNone = true): void {
     for (const p of this.parameters()) {
-      if (setToNone) p.grad = null;
-      else if (p.grad) noGrad(() => p.grad!.zero_());
+      if (setToNone) p._dropGrad();
+      else if (p._grad) noGrad(() => p._grad!.zero_());
     }
   }
 

@@ -37,7 +37,7 @@ export function checkBool(opt: string, name: string, v: unknown): void {
 
 /** p.grad as a contiguous tensor of p's dtype, after checking it is a tensor of p's shape. */
 export function checkGrad(opt: string, p: Tensor): Tensor {
-  const g = p.grad as unknown;
+  const g = p._grad as unknown;
   if (!(g instanceof Tensor)) throw new TypeError(`${opt}: a parameter's grad must be a Tensor or null, got ${typeof g}`);
   if (!sameShape(g._shape, p._shape))
     throw new RangeError(`${opt}: gradient of shape ${fmtShape(g._shape)} does not match its parameter of shape ${fmtShape(p._shape)}`);
@@ -111,8 +111,8 @@ export abstract class Optimizer<O extends object> {
   zeroGrad(setToNone = true): void {
     for (const g of this.paramGroups)
       for (const p of g.params) {
-        if (setToNone) p.grad = null;
-        else if (p.grad) p.grad.detach().zero_();
+        if (setToNone) p._dropGrad();
+        else if (p._grad) p._grad.detach().zero_();
       }
   }
 
@@ -197,7 +197,7 @@ export abstract class Optimizer<O extends object> {
     const name = this.constructor.name;
     const ps: Tensor[] = [], gs: Tensor[] = [];
     for (const p of params) {
-      if (p.grad === null) continue;
+      if (p._grad === null) continue;
       p._live(`${name}.step`);
       if (!p.isContiguous()) throw new Error(`${name}: parameters must be contiguous tensors`);
       ps.push(p);

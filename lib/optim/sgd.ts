@@ -45,7 +45,7 @@ export class SGD extends Optimizer<SGDOptions> {
       const params: FloatArray[] = [], grads: FloatArray[] = [], bufs: (FloatArray | null)[] = [], firsts: boolean[] = [];
       const stepped: Tensor[] = [];
       for (const p of g.params) {
-        if (p.grad === null) continue;
+        if (p._grad === null) continue;
         p._live('SGD.step');
         if (!p.isContiguous()) throw new Error('SGD: parameters must be contiguous tensors');
         let grad = checkGrad('SGD', p);

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 function gradsOf(op: string, params: Tensor[] | Tensor): Tensor[] {
   const list = params instanceof Tensor ? [params] : params;
   if (!Array.isArray(list)) throw new TypeError(`${op}: expects a Tensor or an array of Tensors`);
-  return list.filter((p) => p.grad !== null).map((p) => p.grad!);
+  return list.filter((p) => p._grad !== null).map((p) => p._grad!);
 }
 
 /**

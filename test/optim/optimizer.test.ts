@@ -177,3 +177,67 @@ describe('options objects', () => {
     expect(make).toThrow(new RegExp(`^${name}: unknown option '\\w+' \\(expected 'lr'`));
   });
 });
+
+describe('zeroGrad recycles gradient buffers nobody has seen', () => {
+  const setup = () => {
+    torch.manualSeed(0);
+    const net = new torch.nn.Sequential(new torch.nn.Linear(20, 30), new torch.nn.ReLU(), new torch.nn.Linear(30, 3));
+    const opt = new torch.optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+    const x = torch.randn([8, 20]);
+    const step = () => {
+      opt.zeroGrad();
+      net.forward(x).pow(2).sum().backward();
+      opt.step();
+    };
+    return { net, opt, step };
+  };
+
+  test('zeroGrad hands unseen gradients back to the allocator cache', () => {
+    const { net, opt, step } = setup();
+    step();
+    const bytes = net.parameters().reduce((s, p) => s + p.numel() * 4, 0);
+    const before = torch.memory().cachedBytes;
+    opt.zeroGrad();
+    expect(torch.memory().cachedBytes - before).toBeGreaterThanOrEqual(bytes);
+    step();
+    const again = torch.memory().cachedBytes;
+    net.zeroGrad();
+    expect(torch.memory().cachedBytes - again).toBeGreaterThanOrEqual(bytes);
+  });
+
+  test('a gradient read through .grad keeps its values after zeroGrad and later steps', () => {
+    const { net, step } = setup();
+    step();
+    const w = net.parameters()[0];
+    const held = w.grad!;
+    const before = held.toArray();
+    step();
+    step();
+    expect(held.isDisposed).toBe(false);
+    expect(held.toArray()).toEqual(before);
+    expect(w.grad).not.toBe(held);
+  });
+
+  test('a gradient assigned by the user is never recycled', () => {
+    const { net, opt } = setup();
+    const p = net.parameters()[1];
+    const mine = torch.ones(p.shape);
+    p.grad = mine;
+    opt.zeroGrad();
+    net.zeroGrad();
+    expect(p.grad).toBeNull();
+    expect(mine.isDisposed).toBe(false);
+    expect(mine.sum().item()).toBe(30);
+  });
+
+  test('results match a run that reads every gradient (no recycling)', () => {
+    const a = setup(), b = setup();
+    for (let i = 0; i < 5; i++) {
+      a.step();
+      b.step();
+      for (const p of b.net.parameters()) p.grad!.sum(); // exposes each gradient
+    }
+    const pa = a.net.parameters(), pb = b.net.parameters();
+    pa.forEach((p, i) => expect(p.toArray()).toEqual(pb[i].toArray()));
+  });
+});
