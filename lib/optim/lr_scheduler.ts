@@ -50,6 +50,27 @@ function checkFactor(op: string, name: string, v: unknown, lo: number, loOpen: b
   return n;
 }
 
+function checkPositive(op: string, name: string, v: unknown): number {
+  const n = checkNumber(op, name, v);
+  if (!(n > 0)) throw new RangeError(`${op}: invalid ${name} ${n}, must be > 0`);
+  return n;
+}
+
+/**
+ * A scheduler's options object (undefined reads as {}): a TypeError when it
+ * is not an object, lacks a required option or has one the scheduler does not
+ * know (PyTorch's missing / unexpected keyword argument).
+ */
+function optionsOf<T extends object>(op: string, opts: T | undefined, keys: string[], required: string[] = []): Partial<T> {
+  if (opts === undefined) opts = {} as T;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new TypeError(`${op}: options must be an object, got ${kind(opts)}`);
+  for (const k of Object.keys(opts))
+    if (!keys.includes(k)) throw new TypeError(`${op}: unknown option '${k}' (expected ${keys.map((x) => `'${x}'`).join(', ')})`);
+  for (const k of required)
+    if ((opts as Record<string, unknown>)[k] === undefined) throw new TypeError(`${op}: missing required option '${k}'`);
+  return opts;
+}
+
 /** One value per parameter group: a number for all, or an array with one entry per group. */
 function perGroup(op: string, name: string, v: unknown, groups: number, check: (x: unknown, what: string) => number): number[] {
   if (Array.isArray(v)) {
@@ -87,10 +108,51 @@ function ownState(obj: object, skip: string[]): Record<string, unknown> {
   return sd;
 }
 
+/** Integer fields of the schedulers' states (lists: each entry), with their least value. */
+const INT_FIELDS: Record<string, number> = {
+  lastEpoch: -1, _stepCount: 0, stepSize: 1, totalIters: 1, totalSteps: 1, milestones: 0, _milestones: 1,
+  patience: 0, cooldown: 0, cooldownCounter: 0, numBadEpochs: 0,
+};
+const PHASE_VALUES = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'];
+/** String fields and the values they may take. */
+const ENUM_FIELDS: Record<string, string[]> = {
+  mode: ['min', 'max'], thresholdMode: ['rel', 'abs'], annealStrategy: ['cos', 'linear'],
+  startLr: PHASE_VALUES, endLr: PHASE_VALUES, startMomentum: PHASE_VALUES, endMomentum: PHASE_VALUES,
+};
+
+/**
+ * Checks a loaded value against the scheduler's current one `cur`: the same
+ * kind, all the way down (the keys of an object, every entry of a list against
+ * the current entries' kind), numbers finite (ReduceLROnPlateau's best may be
+ * +-Infinity), integer fields integers, string fields one of their values.
+ */
+function checkLike(op: string, path: string, key: string, v: unknown, cur: unknown): void {
+  if (kind(v) !== kind(cur))
+    throw new TypeError(`${op}: '${path}' must be ${kind(cur) === 'array' ? 'an array' : `a ${kind(cur)}`}, got ${kind(v)}`);
+  if (typeof v === 'number') {
+    if (key in INT_FIELDS) {
+      if (!Number.isInteger(v) || v < INT_FIELDS[key]) throw new RangeError(`${op}: '${path}' must be an integer >= ${INT_FIELDS[key]}, got ${v}`);
+    } else if (Number.isNaN(v) || (!Number.isFinite(v) && key !== 'best')) {
+      throw new RangeError(`${op}: '${path}' must be a finite number, got ${v}`);
+    }
+  } else if (typeof v === 'string' && key in ENUM_FIELDS) {
+    if (!ENUM_FIELDS[key].includes(v)) throw new RangeError(`${op}: '${path}' must be one of ${ENUM_FIELDS[key].map((x) => `'${x}'`).join(', ')}, got ${JSON.stringify(v)}`);
+  } else if (Array.isArray(v)) {
+    // Lists of numbers may be empty now (milestones); other lists are checked against their first entry.
+    const like = (cur as unknown[]).length > 0 ? (cur as unknown[])[0] : 0;
+    v.forEach((x, i) => checkLike(op, `${path}[${i}]`, key, x, like));
+  } else if (v !== null && typeof v === 'object') {
+    const want = Object.keys(cur as object), got = Object.keys(v);
+    if (want.length !== got.length || !want.every((k) => k in v))
+      throw new RangeError(`${op}: '${path}' must have the keys ${want.join(', ')}, got ${got.join(', ')}`);
+    for (const k of want) checkLike(op, `${path}.${k}`, k, (v as Record<string, unknown>)[k], (cur as Record<string, unknown>)[k]);
+  }
+}
+
 /**
  * Loads `sd` into obj's fields after checking it has exactly obj's keys, each
- * of the same kind, and one entry per parameter group in the per-group lists.
- * Nothing changes when a check fails.
+ * like the current value (checkLike), and one entry per parameter group in the
+ * per-group lists. Nothing changes when a check fails.
  */
 function loadOwnState(op: string, obj: object, sd: unknown, skip: string[], perGroupKeys: string[], groups: number): void {
   if (sd === null || typeof sd !== 'object' || Array.isArray(sd)) throw new TypeError(`${op}: expects a state dict object, got ${kind(sd)}`);
@@ -101,8 +163,7 @@ function loadOwnState(op: string, obj: object, sd: unknown, skip: string[], perG
   for (const [k, cur] of Object.entries(mine)) {
     if (!(k in given)) throw new RangeError(`${op}: missing key '${k}'`);
     const v = given[k];
-    if (kind(v) !== kind(cur) && !(cur === null || v === null))
-      throw new TypeError(`${op}: '${k}' must be ${kind(cur) === 'array' ? 'an array' : `a ${kind(cur)}`}, got ${kind(v)}`);
+    checkLike(op, k, k, v, cur);
     if (perGroupKeys.includes(k) && Array.isArray(v) && v.length !== groups)
       throw new RangeError(`${op}: '${k}' has ${v.length} entries, the optimizer has ${groups} parameter groups`);
   }
@@ -254,8 +315,9 @@ export abstract class LRScheduler {
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
-  constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: { stepSize: number; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number; lastEpoch?: number }) {
     super(optimizer);
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = optionsOf('StepLR', options, ['stepSize', 'gamma', 'lastEpoch'], ['stepSize']);
     this.stepSize = checkInt('StepLR', 'stepSize', stepSize, 1);
     this.gamma = checkNumber('StepLR', 'gamma', gamma);
     this._attach(lastEpoch);
@@ -280,8 +342,9 @@ export class MultiStepLR extends LRScheduler {
   /** Sorted, repeats kept (PyTorch keeps a Counter). */
   milestones: number[];
   gamma: number;
-  constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, options: { milestones: number[]; gamma?: number; lastEpoch?: number }) {
     super(optimizer);
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = optionsOf('MultiStepLR', options, ['milestones', 'gamma', 'lastEpoch'], ['milestones']);
     if (!Array.isArray(milestones)) throw new TypeError(`MultiStepLR: milestones must be an array of epochs, got ${kind(milestones)}`);
     this.milestones = milestones.map((m, i) => checkInt('MultiStepLR', `milestones[${i}]`, m, 0)).sort((a, b) => a - b);
     this.gamma = checkNumber('MultiStepLR', 'gamma', gamma);
@@ -303,8 +366,9 @@ export class MultiStepLR extends LRScheduler {
  */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
-  constructor(optimizer: AnyOptimizer, { gamma, lastEpoch = -1 }: { gamma: number; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, options: { gamma: number; lastEpoch?: number }) {
     super(optimizer);
+    const { gamma, lastEpoch = -1 } = optionsOf('ExponentialLR', options, ['gamma', 'lastEpoch'], ['gamma']);
     this.gamma = checkNumber('ExponentialLR', 'gamma', gamma);
     this._attach(lastEpoch);
   }
@@ -328,10 +392,10 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
-  constructor(optimizer: AnyOptimizer, { tMax, etaMin = 0, lastEpoch = -1 }: { tMax: number; etaMin?: number; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number; lastEpoch?: number }) {
     super(optimizer);
-    this.tMax = checkNumber('CosineAnnealingLR', 'tMax', tMax);
-    if (!(tMax > 0)) throw new RangeError(`CosineAnnealingLR: invalid tMax ${tMax}, must be > 0`);
+    const { tMax, etaMin = 0, lastEpoch = -1 } = optionsOf('CosineAnnealingLR', options, ['tMax', 'etaMin', 'lastEpoch'], ['tMax']);
+    this.tMax = checkPositive('CosineAnnealingLR', 'tMax', tMax);
     this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', etaMin);
     this._attach(lastEpoch);
   }
@@ -362,8 +426,9 @@ export class LinearLR extends LRScheduler {
   startFactor: number;
   endFactor: number;
   totalIters: number;
-  constructor(optimizer: AnyOptimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {}) {
+  constructor(optimizer: AnyOptimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number } = {}) {
     super(optimizer);
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 } = optionsOf('LinearLR', options, ['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
     this.startFactor = checkFactor('LinearLR', 'startFactor', startFactor, 0, true);
     this.endFactor = checkFactor('LinearLR', 'endFactor', endFactor, 0, false);
     this.totalIters = checkInt('LinearLR', 'totalIters', totalIters, 1);
@@ -437,9 +502,10 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, opts: OneCycleLROptions) {
     super(optimizer);
     const op = 'OneCycleLR';
-    if (opts === null || typeof opts !== 'object') throw new TypeError(`${op}: expects an options object with maxLr, got ${kind(opts)}`);
     const { maxLr, totalSteps, epochs, stepsPerEpoch, pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true,
-      baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1 } = opts;
+      baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1 } = optionsOf(op, opts,
+      ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum',
+        'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch'], ['maxLr']);
     if (totalSteps === undefined && (epochs === undefined || stepsPerEpoch === undefined))
       throw new TypeError(`${op}: you must define either totalSteps or (epochs and stepsPerEpoch)`);
     this.totalSteps = totalSteps !== undefined ? checkInt(op, 'totalSteps', totalSteps, 1)
@@ -448,8 +514,8 @@ export class OneCycleLR extends LRScheduler {
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear')
       throw new RangeError(`${op}: annealStrategy must be 'cos' or 'linear', got ${JSON.stringify(annealStrategy)}`);
     this.annealStrategy = annealStrategy;
-    checkNumber(op, 'divFactor', divFactor);
-    checkNumber(op, 'finalDivFactor', finalDivFactor);
+    checkPositive(op, 'divFactor', divFactor);
+    checkPositive(op, 'finalDivFactor', finalDivFactor);
     if (typeof threePhase !== 'boolean') throw new TypeError(`${op}: threePhase must be a boolean, got ${kind(threePhase)}`);
     if (typeof cycleMomentum !== 'boolean') throw new TypeError(`${op}: cycleMomentum must be a boolean, got ${kind(cycleMomentum)}`);
     const total = this.totalSteps;
@@ -463,9 +529,19 @@ export class OneCycleLR extends LRScheduler {
           { endStep: pctStart * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
           { endStep: total - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
         ];
+    // Phase k runs from the end of phase k - 1 (step 0 for the first) to its own
+    // end; getLr divides by its length. A first phase that ends before step 0 is
+    // never used (a tiny pctStart), as in PyTorch; PyTorch divides by zero on a
+    // first phase that ends at step 0, and runs a phase that ends before the previous one backwards.
+    const ends = this._schedulePhases.map((ph) => ph.endStep);
+    const setting = `pctStart ${pctStart} and totalSteps ${total}${threePhase ? ' with threePhase' : ''}`;
+    if (ends[0] === 0) throw new RangeError(`${op}: ${setting} give a first phase of zero steps (it ends at step 0)`);
+    for (let k = 1; k < ends.length; k++)
+      if (!(ends[k] > ends[k - 1]))
+        throw new RangeError(`${op}: ${setting} give phases ending at steps ${ends.join(', ')}; each phase must end after the previous one`);
     const groups = this.groups;
     const num = (x: unknown, what: string) => checkNumber(op, what, x);
-    const maxLrs = perGroup(op, 'maxLr', maxLr, groups.length, num);
+    const maxLrs = perGroup(op, 'maxLr', maxLr, groups.length, (x, what) => checkPositive(op, what, x));
     this.cycleMomentum = cycleMomentum;
     const defaults = optimizer.defaults as Record<string, unknown>;
     this.useBeta1 = 'betas' in defaults;
@@ -542,9 +618,10 @@ export class SequentialLR extends LRScheduler {
   /** @internal */
   _milestones: number[];
 
-  constructor(optimizer: AnyOptimizer, { schedulers, milestones, lastEpoch = -1 }: { schedulers: LRScheduler[]; milestones: number[]; lastEpoch?: number }) {
+  constructor(optimizer: AnyOptimizer, options: { schedulers: LRScheduler[]; milestones: number[]; lastEpoch?: number }) {
     super(optimizer);
     const op = 'SequentialLR';
+    const { schedulers, milestones, lastEpoch = -1 } = optionsOf(op, options, ['schedulers', 'milestones', 'lastEpoch'], ['schedulers', 'milestones']);
     if (!Array.isArray(schedulers) || schedulers.length === 0) throw new TypeError(`${op}: schedulers must be a non-empty array of schedulers`);
     schedulers.forEach((s, i) => {
       if (!(s instanceof LRScheduler)) throw new TypeError(`${op}: schedulers[${i}] is not an LRScheduler (got ${kind(s)})`);
@@ -653,9 +730,11 @@ export class ReduceLROnPlateau {
   /** @internal */
   _lastLr: number[];
 
-  constructor(optimizer: AnyOptimizer, { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 }: ReduceLROnPlateauOptions = {}) {
+  constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
     const op = 'ReduceLROnPlateau';
     if (!(optimizer instanceof Optimizer)) throw new TypeError(`${op}: optimizer must be an Optimizer, got ${kind(optimizer)}`);
+    const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = optionsOf(op, options,
+      ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
     Object.defineProperty(this, 'optimizer', { value: optimizer, enumerable: false, writable: false });
     checkNumber(op, 'factor', factor);
     if (!(factor < 1)) throw new RangeError(`${op}: invalid factor ${factor}, must be < 1`);
@@ -732,6 +811,8 @@ export class ReduceLROnPlateau {
   }
 
   loadStateDict(sd: Record<string, unknown>): void {
+    // JSON.stringify writes the starting best, +-Infinity, as null.
+    if (sd !== null && typeof sd === 'object' && sd.best === null) sd = { ...sd, best: sd.mode === 'max' ? -Infinity : Infinity };
     loadOwnState('ReduceLROnPlateau.loadStateDict', this, sd, ['optimizer'], ['minLrs', '_lastLr'], groupsOf(this.optimizer).length);
   }
 }

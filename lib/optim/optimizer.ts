@@ -134,57 +134,73 @@ export abstract class Optimizer<O extends object> {
     return { state, param_groups };
   }
 
+  /**
+   * Loads a state from stateDict() (PyTorch's layout). Everything is checked
+   * first: the groups and their sizes, the state's parameter indices, its
+   * buffers' shapes, finite numbers, the options; a refused dict changes nothing.
+   */
   loadStateDict(sd: OptimizerStateDict): void {
     const name = this.constructor.name;
-    if (!sd || !Array.isArray(sd.param_groups) || typeof sd.state !== 'object')
-      throw new TypeError(`${name}.loadStateDict: expects { state, param_groups }`);
+    const op = `${name}.loadStateDict`;
+    if (!isPlainObject(sd) || !Array.isArray(sd.param_groups) || !isPlainObject(sd.state))
+      throw new TypeError(`${op}: expects { state, param_groups } as stateDict() returns`);
     if (sd.param_groups.length !== this.paramGroups.length)
-      throw new RangeError(`${name}.loadStateDict: loaded state dict has ${sd.param_groups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+      throw new RangeError(`${op}: loaded state dict has ${sd.param_groups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
     const byIndex = new Map<number, Tensor>();
     sd.param_groups.forEach((g, gi) => {
+      if (!isPlainObject(g)) throw new TypeError(`${op}: param_groups[${gi}] must be an object, got ${kindOf(g)}`);
       const ids = g.params as number[];
       if (!Array.isArray(ids) || ids.length !== this.paramGroups[gi].params.length)
-        throw new RangeError(`${name}.loadStateDict: loaded state dict contains a parameter group that doesn't match the size of optimizer's group ${gi}`);
+        throw new RangeError(`${op}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group ${gi}`);
       ids.forEach((id, j) => {
         if (!Number.isInteger(id) || id < 0 || byIndex.has(id))
-          throw new RangeError(`${name}.loadStateDict: param_groups[${gi}].params[${j}] must be a unique non-negative integer index, got ${JSON.stringify(id)}`);
+          throw new RangeError(`${op}: param_groups[${gi}].params[${j}] must be a unique non-negative integer index, got ${JSON.stringify(id)}`);
         byIndex.set(id, this.paramGroups[gi].params[j]);
       });
+      // The options this optimizer knows are checked by validate() below; the others (a scheduler's initialLr...) here.
+      for (const [key, v] of Object.entries(g))
+        if (!(key in this.defaults) && typeof v === 'number' && !Number.isFinite(v))
+          throw new RangeError(`${op}: param_groups[${gi}].${key} must be a finite number, got ${v}`);
     });
     for (const [k, s] of Object.entries(sd.state)) {
-      const p = byIndex.get(Number(k));
-      if (!p) throw new RangeError(`${name}.loadStateDict: state for unknown parameter index ${k}`);
-      if (s === null || typeof s !== 'object') throw new TypeError(`${name}.loadStateDict: state of parameter ${k} must be an object`);
+      const p = /^(0|[1-9][0-9]*)$/.test(k) ? byIndex.get(Number(k)) : undefined;
+      if (!p) throw new RangeError(`${op}: state for unknown parameter index ${JSON.stringify(k)}`);
+      if (!isPlainObject(s)) throw new TypeError(`${op}: state of parameter ${k} must be an object, got ${kindOf(s)}`);
       for (const [key, v] of Object.entries(s)) {
         if (!(v instanceof Tensor) && typeof v !== 'number')
-          throw new TypeError(`${name}.loadStateDict: state '${key}' of parameter ${k} must be a Tensor or a number`);
+          throw new TypeError(`${op}: state '${key}' of parameter ${k} must be a Tensor or a number, got ${kindOf(v)}`);
         if (key === 'step') {
           // A step count: a number or a one-element tensor (PyTorch >= 1.12 keeps a float32 tensor), >= 0.
           const n = v instanceof Tensor ? (v.numel() === 1 ? v.item() : NaN) : v;
           if (!(n >= 0) || !Number.isFinite(n))
-            throw new RangeError(`${name}.loadStateDict: state 'step' of parameter ${k} must be a finite count >= 0 (a number or a one-element tensor), got ${v instanceof Tensor ? `a tensor of shape ${fmtShape(v._shape)}` : n}`);
+            throw new RangeError(`${op}: state 'step' of parameter ${k} must be a finite count >= 0 (a number or a one-element tensor), got ${v instanceof Tensor ? `a tensor of shape ${fmtShape(v._shape)}` : n}`);
           continue;
         }
+        if (typeof v === 'number' && !Number.isFinite(v))
+          throw new RangeError(`${op}: state '${key}' of parameter ${k} must be a finite number, got ${v}`);
         // Per-parameter buffers have the parameter's shape.
         if (v instanceof Tensor && !sameShape(v._shape, p._shape))
-          throw new RangeError(`${name}.loadStateDict: state '${key}' of parameter ${k} has shape ${fmtShape(v._shape)}, the parameter ${fmtShape(p._shape)}`);
+          throw new RangeError(`${op}: state '${key}' of parameter ${k} has shape ${fmtShape(v._shape)}, the parameter ${fmtShape(p._shape)}`);
       }
     }
-    // The loaded options must be valid for this optimizer (checked on copies: a bad dict changes nothing).
+    // The loaded options must be valid for this optimizer (checked on copies).
     const merged = sd.param_groups.map((g, gi) => {
       const { params: _p, ...opts } = g;
       return { ...this.paramGroups[gi], ...copyOptions(opts), params: this.paramGroups[gi].params } as ParamGroup<O>;
     });
     for (const g of merged) this.validate(g);
-    this.state.clear();
+    // The new state is built in full before anything is replaced.
+    const state = new Map<Tensor, Record<string, Tensor | number>>();
     for (const [k, s] of Object.entries(sd.state)) {
       const p = byIndex.get(Number(k))!;
       const copy: Record<string, Tensor | number> = {};
       // Like PyTorch, floating-point buffers take the parameter's dtype; the step count keeps its own.
       for (const [n, v] of Object.entries(s))
         copy[n] = v instanceof Tensor ? (n !== 'step' && v.dtype !== p.dtype && v.dtype !== 'int32' ? v.detach().to(p.dtype) : v.detach().clone()) : v;
-      this.state.set(p, copy);
+      state.set(p, copy);
     }
+    this.state.clear();
+    for (const [p, s] of state) this.state.set(p, s);
     merged.forEach((g, gi) => Object.assign(this.paramGroups[gi], g));
   }
 
@@ -228,6 +244,14 @@ export abstract class Optimizer<O extends object> {
     }
     return b;
   }
+}
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor) && !(v instanceof Map);
+}
+
+function kindOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : v instanceof Map ? 'a Map' : typeof v;
 }
 
 /** A group's options with arrays (betas) copied, so that a state dict and the optimizer share nothing. */

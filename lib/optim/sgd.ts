@@ -1,7 +1,7 @@
 import { native } from '../native';
 import { Tensor } from '../tensor';
 import type { FloatArray } from '../native';
-import { checkGrad, checkHyper, Optimizer, ParamGroup, ParamsArg } from './optimizer';
+import { checkBool, checkHyper, Optimizer, ParamGroup, ParamsArg } from './optimizer';
 
 export interface SGDOptions {
   lr: number;
@@ -35,43 +35,42 @@ export class SGD extends Optimizer<SGDOptions> {
     checkHyper('SGD', 'momentum', g.momentum, 0);
     checkHyper('SGD', 'weightDecay', g.weightDecay, 0);
     checkHyper('SGD', 'dampening', g.dampening);
-    if (typeof g.nesterov !== 'boolean') throw new TypeError(`SGD: nesterov must be a boolean, got ${typeof g.nesterov}`);
+    checkBool('SGD', 'nesterov', g.nesterov);
+    checkBool('SGD', 'maximize', g.maximize);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
       throw new RangeError('SGD: Nesterov momentum requires a momentum > 0 and zero dampening');
   }
 
   step(): void {
     for (const g of this.paramGroups) {
-      const params: FloatArray[] = [], grads: FloatArray[] = [], bufs: (FloatArray | null)[] = [], firsts: boolean[] = [];
-      const stepped: Tensor[] = [];
-      for (const p of g.params) {
-        if (p._grad === null) continue;
-        p._live('SGD.step');
-        if (!p.isContiguous()) throw new Error('SGD: parameters must be contiguous tensors');
-        let grad = checkGrad('SGD', p);
-        if (g.maximize) grad = grad.neg();
-        let buf: Tensor | null = null;
-        let first = false;
+      const { params, grads } = this._withGrads(g.params);
+      if (params.length === 0) continue;
+      const bufs: (FloatArray | null)[] = [], firsts: boolean[] = [];
+      // A parameter's first buffer joins the state only once the update has
+      // filled it (buf = g): a refused step leaves no half-made state behind.
+      const fresh: [Tensor, Tensor][] = [];
+      for (const p of params) {
+        const st = this.state.get(p);
+        let buf: Tensor | null = null, first = false;
         if (g.momentum !== 0) {
-          let st = this.state.get(p);
-          if (!st) this.state.set(p, (st = {}));
-          if (!(st.momentum_buffer instanceof Tensor)) {
-            st.momentum_buffer = Tensor._empty(p.shape, p.dtype);
+          if (st?.momentum_buffer !== undefined) buf = this._buffer(st, 'momentum_buffer', p);
+          else {
+            buf = Tensor._empty(p.shape, p.dtype);
+            fresh.push([p, buf]);
             first = true;
           }
-          buf = st.momentum_buffer as Tensor;
         }
-        params.push(p._flat() as FloatArray);
-        grads.push(grad._flat() as FloatArray);
         bufs.push(buf ? (buf._flat() as FloatArray) : null);
         firsts.push(first);
-        stepped.push(p);
       }
-      if (stepped.length === 0) continue;
-      const dtypes = [...new Set(stepped.map((p) => p.dtype))];
-      if (dtypes.length > 1) throw new TypeError(`SGD: the parameters of one group must share a dtype; got ${dtypes.join(' and ')}`);
-      native.sgdStepMany(params, grads, bufs, firsts, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov);
-      for (const p of stepped) p._bumpVersion();
+      native.sgdStepMany(params.map((p) => p._flat() as FloatArray), grads.map((t) => (g.maximize ? t.neg() : t)._flat() as FloatArray),
+        bufs, firsts, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov);
+      for (const [p, b] of fresh) {
+        let st = this.state.get(p);
+        if (!st) this.state.set(p, (st = {}));
+        st.momentum_buffer = b;
+      }
+      for (const p of params) p._bumpVersion();
     }
   }
 }

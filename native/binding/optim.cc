@@ -79,6 +79,23 @@ Array OptionalEntryLike(Napi::Env env, const char* op, const std::vector<Napi::V
   return ListEntryLike(env, op, list, list_name, t, ref, ref_name);
 }
 
+// An entry of a state-buffer list that this call does not use (e.g.
+// maxExpAvgSqs[t] when amsgrad is false): the kernel gets a null pointer for
+// it, so it is never read or written and its length does not matter. It must
+// still be null/undefined or a float array, as in the per-tensor entry points
+// (a TypeError names it otherwise: most likely the arguments are misplaced).
+void RequireUnusedEntry(Napi::Env env, const char* op, const std::vector<Napi::Value>& list, const char* list_name,
+                        size_t t, const char* when) {
+  const Napi::Value& v = list[t];
+  if (v.IsNull() || v.IsUndefined()) return;
+  if (v.IsTypedArray()) {
+    const napi_typedarray_type type = v.As<Napi::TypedArray>().TypedArrayType();
+    if (type == napi_float32_array || type == napi_float64_array) return;
+  }
+  ThrowType(env, std::string(op) + ": argument '" + list_name + "[" + std::to_string(t) + "]' is not used when " + when +
+                     " and must be null (or a Float32Array or Float64Array, ignored), got " + Describe(v));
+}
+
 void RequireListSizes(Napi::Env env, const char* op, size_t count,
                       std::initializer_list<std::pair<const char*, size_t>> lists) {
   for (const auto& [name, v] : lists)
@@ -186,6 +203,8 @@ Napi::Value SgdStepMany(const Napi::CallbackInfo& info) {
       bs[t] = ValueArray(env, bv[t], op, "momentumBufs" + idx, kFloat);
       RequireSameDtype(env, op, ("params" + idx).c_str(), ps[t], ("momentumBufs" + idx).c_str(), bs[t]);
       RequireSameLength(env, op, ("params" + idx).c_str(), ps[t], ("momentumBufs" + idx).c_str(), bs[t]);
+    } else {
+      RequireUnusedEntry(env, op, bv, "momentumBufs", t, "momentum == 0");
     }
   }
   // No two arrays of the call may share memory: every parameter and buffer is
@@ -259,6 +278,8 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
 
 // adamStepMany(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, lr, beta1, beta2, eps, weightDecay,
 //              amsgrad, maximize, decoupled): adamStep for every parameter of a step in one call.
+// maxExpAvgSqs has one entry per parameter either way; without amsgrad each is null (a float array
+// there is ignored: the kernel gets a null pointer and never reads or writes it).
 Napi::Value AdamStepMany(const Napi::CallbackInfo& info) {
   const char* op = "adamStepMany";
   Napi::Env env = info.Env();
@@ -292,6 +313,7 @@ Napi::Value AdamStepMany(const Napi::CallbackInfo& info) {
     ms[t] = ListEntryLike(env, op, mv, "expAvgs", t, ps[t], pn);
     vs[t] = ListEntryLike(env, op, vv, "expAvgSqs", t, ps[t], pn);
     if (amsgrad) xs[t] = OptionalEntryLike(env, op, xv, "maxExpAvgSqs", t, ps[t], pn, "amsgrad is true");
+    else RequireUnusedEntry(env, op, xv, "maxExpAvgSqs", t, "amsgrad is false");
     all.push_back({&ps[t], t, "params"});
     all.push_back({&gs[t], t, "grads"});
     all.push_back({&ms[t], t, "expAvgs"});
@@ -389,7 +411,9 @@ Napi::Value RmspropStepMany(const Napi::CallbackInfo& info) {
     const std::string pn = "params[" + std::to_string(t) + "]";
     ss[t] = ListEntryLike(env, op, sv, "squareAvgs", t, ps[t], pn);
     if (centered) as[t] = OptionalEntryLike(env, op, av, "gradAvgs", t, ps[t], pn, "centered is true");
+    else RequireUnusedEntry(env, op, av, "gradAvgs", t, "centered is false");
     if (momentum > 0) bs[t] = OptionalEntryLike(env, op, bv, "momentumBuffers", t, ps[t], pn, "momentum > 0");
+    else RequireUnusedEntry(env, op, bv, "momentumBuffers", t, "momentum <= 0");
     all.push_back({&ps[t], t, "params"});
     all.push_back({&gs[t], t, "grads"});
     all.push_back({&ss[t], t, "squareAvgs"});

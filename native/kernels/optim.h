@@ -6,7 +6,7 @@
 //     if momentum != 0: buf = first_step ? g : momentum * buf + (1 - dampening) * g
 //                       g = nesterov ? g + momentum * buf : buf
 //     param -= lr * g
-//   buf is only touched (and may be null) when momentum == 0. grad is read-only.
+//   buf is only touched when momentum != 0 (it may be null when momentum == 0). grad is read-only.
 //   Hyperparameters are rounded to T first, as PyTorch's float kernels do.
 //   param, grad and buf must not overlap. No alignment assumed; never allocates or throws.
 // sgd_step_many<T>(tensors, count, ...): the same update for several parameters

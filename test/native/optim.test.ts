@@ -283,6 +283,33 @@ describe('adamStepMany: every parameter of a step in one call', () => {
     native.adamStepMany([], [], [], [], [], [], 0.1, 0.9, 0.999, 1e-8, 0, true, false, false);
   });
 
+  test('without amsgrad maxExpAvgSqs is never read or written: null or any float array (shorter, overlapping) gives the same step; anything else is a TypeError', () => {
+    const F = Float32Array;
+    const run = (x: (p: Float32Array) => any) => {
+      const p = new F(seq(40000, -1, 1, 3)), g = new F(seq(40000, 1, -1, 5)), m = new F(40000), v = new F(40000);
+      native.adamStepMany([p], [g], [m], [v], [x(p)], [1], 0.1, 0.9, 0.999, 1e-8, 0.01, false, false, true);
+      return [p, m, v];
+    };
+    const want = run(() => null);
+    const sentinel = new F([7]);
+    for (const x of [() => undefined, () => sentinel, () => new F(0), (p: Float32Array) => p, () => new Float64Array(3)]) {
+      const got = run(x);
+      got.forEach((a, i) => expect(Buffer.from(a.buffer).equals(Buffer.from(want[i].buffer))).toBe(true));
+    }
+    expect(Array.from(sentinel)).toEqual([7]);
+    const a = () => new F(8);
+    for (const [bad, what] of [[3, 'number'], ['x', 'string'], [new Int32Array(8), 'Int32Array\\(8\\)'], [{}, 'object']] as [unknown, string][])
+      expectThrow(() => native.adamStepMany([a()], [a()], [a()], [a()], [bad as any], [1], 0.1, 0.9, 0.999, 1e-8, 0, false, false, false), 'TypeError',
+        new RegExp(`adamStepMany: argument 'maxExpAvgSqs\\[0\\]' is not used when amsgrad is false and must be null \\(or a Float32Array or Float64Array, ignored\\), got ${what}$`));
+    // The same for the other optional buffers of the fused steps.
+    expectThrow(() => native.sgdStepMany([a()], [a()], ['buf' as any], [true], 0.1, 0, 0, 0, false), 'TypeError',
+      /sgdStepMany: argument 'momentumBufs\[0\]' is not used when momentum == 0 and must be null/);
+    expectThrow(() => native.rmspropStepMany([a()], [a()], [a()], [null], [1 as any], 0.01, 0.99, 1e-8, 0, 0, false, false), 'TypeError',
+      /rmspropStepMany: argument 'momentumBuffers\[0\]' is not used when momentum <= 0 and must be null/);
+    expectThrow(() => native.rmspropStepMany([a()], [a()], [a()], [true as any], [null], 0.01, 0.99, 1e-8, 0, 0, false, false), 'TypeError',
+      /rmspropStepMany: argument 'gradAvgs\[0\]' is not used when centered is false and must be null/);
+  });
+
   test('a getter in a list that detaches an array runs before any pointer is taken', () => {
     const p = new Float32Array(1 << 16), g = new Float32Array(1 << 16);
     const steps: number[] = [];

@@ -174,9 +174,50 @@ describe('options, state and errors', () => {
       /^SequentialLR: expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers 2 and the number of milestones 0$/],
     ['SequentialLR other optimizer', () => new S.SequentialLR(opt(), { schedulers: [new S.LinearLR(opt())], milestones: [] }), RangeError,
       /^SequentialLR: expects all schedulers to belong to the same optimizer, but got schedulers at index 0 to be different than the optimizer passed in$/],
+    // Missing, misspelled or non-object options are TypeErrors naming the option (PyTorch: missing / unexpected keyword argument).
+    ['StepLR without options', () => new (S.StepLR as any)(opt()), TypeError, /^StepLR: missing required option 'stepSize'$/],
+    ['StepLR options null', () => new S.StepLR(opt(), null as any), TypeError, /^StepLR: options must be an object, got null$/],
+    ['StepLR misspelled option', () => new S.StepLR(opt(), { stepSize: 2, gama: 0.5 } as any), TypeError, /^StepLR: unknown option 'gama' \(expected 'stepSize', 'gamma', 'lastEpoch'\)$/],
+    ['StepLR gamma Infinity', () => new S.StepLR(opt(), { stepSize: 1, gamma: Infinity }), RangeError, /^StepLR: invalid gamma Infinity, must be finite$/],
+    ['MultiStepLR without options', () => new (S.MultiStepLR as any)(opt()), TypeError, /^MultiStepLR: missing required option 'milestones'$/],
+    ['ExponentialLR without options', () => new (S.ExponentialLR as any)(opt()), TypeError, /^ExponentialLR: missing required option 'gamma'$/],
+    ['CosineAnnealingLR without options', () => new (S.CosineAnnealingLR as any)(opt()), TypeError, /^CosineAnnealingLR: missing required option 'tMax'$/],
+    ['CosineAnnealingLR tMax string', () => new S.CosineAnnealingLR(opt(), { tMax: '5' as any }), TypeError, /^CosineAnnealingLR: tMax must be a number, got string$/],
+    ['LinearLR options a number', () => new S.LinearLR(opt(), 3 as any), TypeError, /^LinearLR: options must be an object, got number$/],
+    ['SequentialLR without options', () => new (S.SequentialLR as any)(opt()), TypeError, /^SequentialLR: missing required option 'schedulers'$/],
+    ['ReduceLROnPlateau options null', () => new S.ReduceLROnPlateau(opt(), null as any), TypeError, /^ReduceLROnPlateau: options must be an object, got null$/],
+    ['ReduceLROnPlateau misspelled option', () => new S.ReduceLROnPlateau(opt(), { min_lr: 0.1 } as any), TypeError, /^ReduceLROnPlateau: unknown option 'min_lr'/],
+    // OneCycleLR checks what PyTorch checks (ValueError there) and what would give NaN or negative lrs.
+    ['OneCycleLR without options', () => new (S.OneCycleLR as any)(opt()), TypeError, /^OneCycleLR: missing required option 'maxLr'$/],
+    ['OneCycleLR totalSteps 0', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 0 }), RangeError, /^OneCycleLR: invalid totalSteps 0, must be an integer >= 1$/],
+    ['OneCycleLR stepsPerEpoch 2.5', () => new S.OneCycleLR(opt(), { maxLr: 0.1, epochs: 2, stepsPerEpoch: 2.5 }), RangeError, /^OneCycleLR: invalid stepsPerEpoch 2\.5, must be an integer >= 1$/],
+    ['OneCycleLR epochs 0', () => new S.OneCycleLR(opt(), { maxLr: 0.1, epochs: 0, stepsPerEpoch: 5 }), RangeError, /^OneCycleLR: invalid epochs 0, must be an integer >= 1$/],
+    ['OneCycleLR pctStart -0.1', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, pctStart: -0.1 }), RangeError, /^OneCycleLR: invalid pctStart -0\.1, must be in \[0, 1\]$/],
+    ['OneCycleLR maxLr 0', () => new S.OneCycleLR(opt(), { maxLr: 0, totalSteps: 10 }), RangeError, /^OneCycleLR: invalid maxLr 0, must be > 0$/],
+    ['OneCycleLR maxLr NaN', () => new S.OneCycleLR(opt(), { maxLr: NaN, totalSteps: 10 }), RangeError, /^OneCycleLR: invalid maxLr NaN, must be finite$/],
+    ['OneCycleLR a negative maxLr of a group', () => new S.OneCycleLR(opt(), { maxLr: [0.1, -1], totalSteps: 10 }), RangeError, /^OneCycleLR: invalid maxLr\[1\] -1, must be > 0$/],
+    ['OneCycleLR divFactor 0', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, divFactor: 0 }), RangeError, /^OneCycleLR: invalid divFactor 0, must be > 0$/],
+    ['OneCycleLR finalDivFactor -1', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, finalDivFactor: -1 }), RangeError, /^OneCycleLR: invalid finalDivFactor -1, must be > 0$/],
+    ['OneCycleLR finalDivFactor Infinity', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, finalDivFactor: Infinity }), RangeError, /^OneCycleLR: invalid finalDivFactor Infinity, must be finite$/],
+    ['OneCycleLR a first phase of zero steps', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, pctStart: 0.1 }), RangeError,
+      /^OneCycleLR: pctStart 0\.1 and totalSteps 10 give a first phase of zero steps \(it ends at step 0\)$/],
+    ['OneCycleLR pctStart 1', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 4, pctStart: 1 }), RangeError,
+      /^OneCycleLR: pctStart 1 and totalSteps 4 give phases ending at steps 3, 3; each phase must end after the previous one$/],
+    ['OneCycleLR threePhase past the middle', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, pctStart: 0.7, threePhase: true }), RangeError,
+      /^OneCycleLR: pctStart 0\.7 and totalSteps 10 with threePhase give phases ending at steps 6, 12, 9; each phase must end after the previous one$/],
+    ['OneCycleLR threePhase 1', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, threePhase: 1 as any }), TypeError, /^OneCycleLR: threePhase must be a boolean, got number$/],
   ] as [string, () => unknown, ErrorConstructor, RegExp][])('%s', (_n, fn, cls, re) => {
     expect(fn).toThrow(cls);
     expect(fn).toThrow(re);
+  });
+
+  test('OneCycleLR: a first phase that ends before step 0 is skipped, as in PyTorch (pctStart 0, or tiny)', () => {
+    for (const [pctStart, totalSteps] of [[0, 10], [0.05, 10], [0.3, 1]]) {
+      const o = opt();
+      const s = new S.OneCycleLR(o, { maxLr: 0.1, totalSteps, pctStart });
+      for (let i = 0; i < totalSteps; i++) { o.step(); s.step(); }
+      expect(s.getLastLr().every((lr) => Number.isFinite(lr) && lr > 0)).toBe(true);
+    }
   });
 
   test('a failed constructor leaves the optimizer\'s groups alone', () => {
@@ -238,6 +279,43 @@ describe('options, state and errors', () => {
       expect(() => s.loadStateDict({ ...s.stateDict(), lastEpoch: '3' })).toThrow(/^StepLR\.loadStateDict: 'lastEpoch' must be a number, got string$/);
       expect(() => s.loadStateDict(null as any)).toThrow(/^StepLR\.loadStateDict: expects a state dict object, got null$/);
     });
+    test.each([
+      ['lastEpoch NaN', (sd: any) => { sd.lastEpoch = NaN; }, RangeError, /^StepLR\.loadStateDict: 'lastEpoch' must be an integer >= -1, got NaN$/],
+      ['lastEpoch 1.5', (sd: any) => { sd.lastEpoch = 1.5; }, RangeError, /'lastEpoch' must be an integer >= -1, got 1\.5$/],
+      ['stepSize 0', (sd: any) => { sd.stepSize = 0; }, RangeError, /^StepLR\.loadStateDict: 'stepSize' must be an integer >= 1, got 0$/],
+      ['gamma Infinity', (sd: any) => { sd.gamma = Infinity; }, RangeError, /^StepLR\.loadStateDict: 'gamma' must be a finite number, got Infinity$/],
+      ['a string in baseLrs', (sd: any) => { sd.baseLrs = [0.1, 'a']; }, TypeError, /^StepLR\.loadStateDict: 'baseLrs\[1\]' must be a number, got string$/],
+      ['NaN in _lastLr', (sd: any) => { sd._lastLr = [NaN, 0.1]; }, RangeError, /^StepLR\.loadStateDict: '_lastLr\[0\]' must be a finite number, got NaN$/],
+      ['lastEpoch null', (sd: any) => { sd.lastEpoch = null; }, TypeError, /^StepLR\.loadStateDict: 'lastEpoch' must be a number, got null$/],
+    ] as [string, (sd: any) => void, ErrorConstructor, RegExp][])('StepLR: %s', (_n, edit, cls, re) => {
+      const s = new S.StepLR(opt(), { stepSize: 3 });
+      const sd = s.stateDict();
+      edit(sd);
+      const before = s.stateDict();
+      expect(() => s.loadStateDict(sd)).toThrow(cls);
+      expect(() => s.loadStateDict(sd)).toThrow(re);
+      expect(s.stateDict()).toEqual(before);
+    });
+
+    test('OneCycleLR and ReduceLROnPlateau: their phases and modes are checked too', () => {
+      const s = new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10 });
+      const sd: any = s.stateDict();
+      const phases = (f: (p: any[]) => void) => { const c = JSON.parse(JSON.stringify(sd)); f(c._schedulePhases); return c; };
+      expect(() => s.loadStateDict(phases((p) => { p[1].endLr = 'lr'; }))).toThrow(/^OneCycleLR\.loadStateDict: '_schedulePhases\[1\]\.endLr' must be one of 'initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum', got "lr"$/);
+      expect(() => s.loadStateDict(phases((p) => { p[0].endStep = NaN; }))).toThrow(/'_schedulePhases\[0\]\.endStep' must be a finite number, got NaN$/);
+      expect(() => s.loadStateDict(phases((p) => { delete p[0].endMomentum; }))).toThrow(/'_schedulePhases\[0\]' must have the keys endStep, startLr, endLr, startMomentum, endMomentum, got endStep, startLr, endLr, startMomentum$/);
+      expect(() => s.loadStateDict({ ...sd, annealStrategy: 'exp' })).toThrow(/^OneCycleLR\.loadStateDict: 'annealStrategy' must be one of 'cos', 'linear', got "exp"$/);
+      expect(s.stateDict()).toEqual(sd);
+      const r = new S.ReduceLROnPlateau(opt(), { mode: 'max' });
+      const rsd: any = r.stateDict();
+      expect(() => r.loadStateDict({ ...rsd, mode: 'up' })).toThrow(/^ReduceLROnPlateau\.loadStateDict: 'mode' must be one of 'min', 'max', got "up"$/);
+      expect(() => r.loadStateDict({ ...rsd, best: NaN })).toThrow(/^ReduceLROnPlateau\.loadStateDict: 'best' must be a finite number, got NaN$/);
+      expect(() => r.loadStateDict({ ...rsd, numBadEpochs: -1 })).toThrow(/'numBadEpochs' must be an integer >= 0, got -1$/);
+      // The starting best is -Infinity here, which JSON writes as null: it comes back as -Infinity.
+      r.loadStateDict(JSON.parse(JSON.stringify(rsd)));
+      expect(r.best).toBe(-Infinity);
+    });
+
     test('SequentialLR: the sub-schedulers must match too', () => {
       const o = opt();
       const s = new S.SequentialLR(o, { schedulers: [new S.LinearLR(o), new S.ExponentialLR(o, { gamma: 0.9 })], milestones: [2] });

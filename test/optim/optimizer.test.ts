@@ -129,6 +129,34 @@ describe.each(ALL)('%s', (name, Opt, opts) => {
       expect(o.state.get(ps[0])).toBeDefined();
     });
 
+    test('a malformed state dict is refused with a clear error, and nothing changes', () => {
+      const [o, ps] = trained();
+      const good = o.stateDict();
+      const before = JSON.stringify([o.stateDict().param_groups, Object.values(o.stateDict().state[0]).map((v) => (v instanceof torch.Tensor ? values(v) : v))]);
+      const edit = (f: (sd: any) => void) => { const sd: any = o.stateDict(); f(sd); return sd; };
+      const cases: [string, any, ErrorConstructor, RegExp][] = [
+        ['state null', { ...good, state: null }, TypeError, /^\w+\.loadStateDict: expects \{ state, param_groups \} as stateDict\(\) returns$/],
+        ['state an array', { ...good, state: [] }, TypeError, /expects \{ state, param_groups \}/],
+        ['a group that is null', edit((sd) => { sd.param_groups[1] = null; }), TypeError, /^\w+\.loadStateDict: param_groups\[1\] must be an object, got null$/],
+        ['a group\'s params not a list', edit((sd) => { sd.param_groups[0].params = 0; }), RangeError, /doesn't match the size of optimizer's group 0/],
+        ['a parameter index given twice', edit((sd) => { sd.param_groups[1].params = [0]; }), RangeError, /param_groups\[1\]\.params\[0\] must be a unique non-negative integer index, got 0$/],
+        ['state of an unknown index', edit((sd) => { sd.state[7] = sd.state[0]; }), RangeError, /^\w+\.loadStateDict: state for unknown parameter index "7"$/],
+        ['state under a key that is not an index', edit((sd) => { sd.state[''] = sd.state[0]; }), RangeError, /state for unknown parameter index ""$/],
+        ['state of a parameter not an object', edit((sd) => { sd.state[1] = 3; }), TypeError, /^\w+\.loadStateDict: state of parameter 1 must be an object, got number$/],
+        ['a state entry neither tensor nor number', edit((sd) => { sd.state[0].extra = 'x'; }), TypeError, /state 'extra' of parameter 0 must be a Tensor or a number, got string$/],
+        ['a NaN number in the state', edit((sd) => { sd.state[0].extra = NaN; }), RangeError, /^\w+\.loadStateDict: state 'extra' of parameter 0 must be a finite number, got NaN$/],
+        ['a non-finite option a scheduler added', edit((sd) => { sd.param_groups[0].initialLr = Infinity; }), RangeError, /^\w+\.loadStateDict: param_groups\[0\]\.initialLr must be a finite number, got Infinity$/],
+        ['a NaN lr', edit((sd) => { sd.param_groups[1].lr = NaN; }), RangeError, /invalid lr NaN, must be finite/],
+      ];
+      for (const [what, sd, cls, re] of cases) {
+        let err: unknown;
+        try { o.loadStateDict(sd); } catch (e) { err = e; }
+        expect([what, err instanceof cls, (err as Error)?.message]).toEqual([what, true, expect.stringMatching(re)]);
+        expect(JSON.stringify([o.stateDict().param_groups, Object.values(o.stateDict().state[0]).map((v) => (v instanceof torch.Tensor ? values(v) : v))])).toBe(before);
+        expect(o.state.get(ps[1])).toBeDefined();
+      }
+    });
+
     test('buffers take the parameter\'s dtype (as PyTorch), the state dict is a copy both ways', () => {
       const [o, ps] = trained();
       const sd = o.stateDict();

@@ -254,3 +254,53 @@ describe('step', () => {
     expect(lin.weight.requiresGrad).toBe(true);
   });
 });
+
+describe('momentum buffers', () => {
+  test('a refused step (a bad gradient, a NaN lr) creates no buffer: the next step starts it from the gradient', () => {
+    const a = new nn.Parameter(torch.tensor([1, 2]));
+    const b = new nn.Parameter(torch.tensor([3, 4]));
+    const opt = new optim.SGD([a, b], { lr: 1, momentum: 0.9, dampening: 0.5 });
+    a.grad = torch.tensor([1, 1]);
+    b.grad = torch.tensor([1, 1, 1]);
+    expect(() => opt.step()).toThrow(/^SGD: gradient of shape \[3\] does not match its parameter of shape \[2\]$/);
+    b.grad = torch.tensor([1, 1]);
+    opt.paramGroups[0].lr = NaN; // as a broken schedule could write it
+    expect(() => opt.step()).toThrow(/lr' must be finite/);
+    expect(opt.state.size).toBe(0);
+    expect(values(a)).toEqual([1, 2]);
+    opt.paramGroups[0].lr = 1;
+    opt.step(); // first step: buf = g, undamped (PyTorch's clone of the gradient)
+    expect(values(opt.state.get(a)!.momentum_buffer as torch.Tensor)).toEqual([1, 1]);
+    expect(values(a)).toEqual([0, 1]);
+    opt.step(); // buf = 0.9 * 1 + 0.5 * 1
+    expectClose(values(a), [-1.4, -0.4]);
+  });
+
+  test('a loaded or hand-set buffer of another dtype or layout is used by its values; a wrong shape is a clear error', () => {
+    const p = new nn.Parameter(torch.zeros([2, 3]));
+    const opt = new optim.SGD([p], { lr: 1, momentum: 1 });
+    p.grad = torch.zeros([2, 3]);
+    // A transposed view of [[0, 1], [2, 3], [4, 5]]: its values are [[0, 2, 4], [1, 3, 5]].
+    opt.state.set(p, { momentum_buffer: torch.arange(6).reshape(3, 2).t() });
+    opt.step();
+    expect(values(p)).toEqual([0, -2, -4, -1, -3, -5]);
+    const sd = opt.stateDict();
+    sd.state[0].momentum_buffer = torch.ones([2, 3], { dtype: 'float64' });
+    opt.loadStateDict(sd);
+    opt.step();
+    expect(values(p)).toEqual([-1, -3, -5, -2, -4, -6]);
+    expect((opt.state.get(p)!.momentum_buffer as torch.Tensor).dtype).toBe('float32');
+    opt.state.get(p)!.momentum_buffer = torch.zeros([5]);
+    expect(() => opt.step()).toThrow(/^SGD: state 'momentum_buffer' has shape \[5\], its parameter \[2, 3\]$/);
+    expect(values(p)).toEqual([-1, -3, -5, -2, -4, -6]);
+  });
+
+  test.each([
+    [{ nesterov: 1 }, /^SGD: nesterov must be a boolean, got number$/],
+    [{ maximize: 'yes' }, /^SGD: maximize must be a boolean, got string$/],
+  ] as [Record<string, unknown>, RegExp][])('a non-boolean flag %o is a TypeError', (o, re) => {
+    const make = () => new optim.SGD([new nn.Parameter(torch.zeros([2]))], { lr: 0.1, momentum: 0.9, ...o });
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow(re);
+  });
+});

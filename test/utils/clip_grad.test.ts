@@ -66,3 +66,27 @@ test('parameters without gradients are skipped; a single tensor is accepted', ()
   expect(utils.clipGradNorm(a, 1)).toBeCloseTo(5, 6);
   expect(Array.from(a.grad!.data).map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.6, 0.8]);
 });
+
+describe('clipGradNorm arguments', () => {
+  const nan = () => params([{ shape: [2], dtype: 'float32', data: [1, 'nan'] }]);
+  test('errorIfNonfinite positionally, as PyTorch\'s clip_grad_norm_(params, max_norm, norm_type, error_if_nonfinite, foreach)', () => {
+    expect(() => utils.clipGradNorm(nan(), 1, 2, true)).toThrow(/^clipGradNorm: the total norm of order 2 for gradients is non-finite \(NaN\)/);
+    expect(() => utils.clipGradNorm(nan(), 1, 2, true, null)).toThrow(/is non-finite/);
+    expect(utils.clipGradNorm(nan(), 1, 2, false, false)).toBeNaN();
+    expect(() => utils.clipGradNorm(nan(), 1, 2, { errorIfNonfinite: true, foreach: true })).toThrow(/is non-finite/);
+  });
+  test.each([
+    ['errorIfNonfinite "yes"', () => utils.clipGradNorm(nan(), 1, 2, 'yes' as any), TypeError, /^clipGradNorm: errorIfNonfinite must be a boolean, got string$/],
+    ['errorIfNonfinite 1', () => utils.clipGradNorm(nan(), 1, 2, 1 as any), TypeError, /^clipGradNorm: errorIfNonfinite must be a boolean, got number$/],
+    ['{ errorIfNonfinite: 1 }', () => utils.clipGradNorm(nan(), 1, 2, { errorIfNonfinite: 1 as any }), TypeError, /^clipGradNorm: errorIfNonfinite must be a boolean, got number$/],
+    ['foreach "yes"', () => utils.clipGradNorm(nan(), 1, 2, false, 'yes' as any), TypeError, /^clipGradNorm: foreach must be a boolean or null, got string$/],
+    ['{ foreach: 1 }', () => utils.clipGradNorm(nan(), 1, 2, { foreach: 1 as any }), TypeError, /^clipGradNorm: foreach must be a boolean or null, got number$/],
+    ['a misspelled option', () => utils.clipGradNorm(nan(), 1, 2, { errorIfNonFinite: true } as any), TypeError, /^clipGradNorm: unknown option 'errorIfNonFinite' \(expected 'errorIfNonfinite', 'foreach'\)$/],
+    ['normType a string', () => utils.clipGradNorm(nan(), 1, 'inf' as any), TypeError, /^clipGradNorm: normType must be a number \(or Infinity\), got string$/],
+    ['a parameter that is not a tensor', () => utils.clipGradNorm([null as any], 1), TypeError, /^clipGradNorm: parameter 0 is not a Tensor$/],
+    ['clipGradValue with a string', () => utils.clipGradValue(nan(), '1' as any), TypeError, /^clipGradValue: clipValue must be a number, got string$/],
+  ] as [string, () => unknown, ErrorConstructor, RegExp][])('%s is refused', (_n, fn, cls, re) => {
+    expect(fn).toThrow(cls);
+    expect(fn).toThrow(re);
+  });
+});
