@@ -5,7 +5,8 @@
  * TensorDataset. Every bad row is an Error naming the file, the line, the
  * column and the value.
  */
-import * as fs from 'fs';
+import { constants as bufferConstants } from 'buffer';
+import { readRegularFile } from '../io/files';
 import { Tensor, fromTypedArray } from '../tensor';
 import { DType, arrayCtor, checkDtype } from '../dtype';
 import { TensorDataset } from './dataset';
@@ -105,13 +106,9 @@ export function parseCsvRows(text: string, delimiter = ',', source = 'CSV'): { f
  */
 export function readCsv(file: string, opts: ReadCsvOptions = {}): CsvTable {
   if (typeof file !== 'string') throw new TypeError(`readCsv: expects a file path, got ${typeof file}`);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`readCsv: cannot read ${file}: ${(e as Error).message}`);
-  }
-  return readCsvText(text, opts, file);
+  // A regular file only (a FIFO or /dev/zero would never end), small enough for one JS string.
+  const bytes = readRegularFile('readCsv', file, file, bufferConstants.MAX_STRING_LENGTH, 'the longest string JavaScript can hold');
+  return readCsvText(bytes.toString('utf8'), opts, file);
 }
 
 /** readCsv on CSV text already in memory (`source` names it in errors). */

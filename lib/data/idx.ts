@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { constants as bufferConstants } from 'buffer';
+import { withRegularFile } from '../io/files';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -51,25 +52,12 @@ export function idxBytes(bytes: Uint8Array, name = 'IDX data'): Uint8Array {
 }
 
 /**
- * Parses an IDX file (path or bytes). Values of uint8 files are a view of
- * the (decompressed) bytes; wider types are converted from big-endian.
- * @example readIdx('train-labels-idx1-ubyte.gz')  // { dtype: 'uint8', shape: [60000], data: Uint8Array(60000) }
+ * Checks the header at the start of `b` against `total`, the length of the
+ * whole (uncompressed) file: magic, dims, and that the sizes account for
+ * exactly the bytes there are. `b` holds at least min(total, 1024) bytes.
  */
-export function readIdx(source: string | Uint8Array, { name }: { name?: string } = {}): IdxData {
-  let raw: Uint8Array;
-  let label = name;
-  if (typeof source === 'string') {
-    label ??= source;
-    try {
-      raw = fs.readFileSync(source);
-    } catch (e) {
-      throw new Error(`readIdx: cannot read ${source}: ${(e as Error).message}`);
-    }
-  } else if (source instanceof Uint8Array) raw = source;
-  else throw new TypeError(`readIdx: expects a file path or a Uint8Array, got ${source === null ? 'null' : typeof source}`);
-  label ??= 'IDX data';
-  const b = idxBytes(raw, label);
-  if (b.length < 4) throw new Error(`readIdx: ${label} is too short for an IDX header (${b.length} bytes; at least 4 needed)`);
+function parseHeader(b: Uint8Array, total: number, label: string): { type: { dtype: IdxDType; bytes: number }; shape: number[]; count: number; header: number } {
+  if (total < 4) throw new Error(`readIdx: ${label} is too short for an IDX header (${total} bytes; at least 4 needed)`);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const magic = dv.getUint32(0);
   const type = TYPES[b[2]];
@@ -80,7 +68,7 @@ export function readIdx(source: string | Uint8Array, { name }: { name?: string }
     );
   const ndim = b[3];
   const header = 4 + 4 * ndim;
-  if (b.length < header) throw new Error(`readIdx: ${label} is truncated: its header declares ${ndim} dims (${header} header bytes) but the file has ${b.length} bytes`);
+  if (total < header) throw new Error(`readIdx: ${label} is truncated: its header declares ${ndim} dims (${header} header bytes) but the file has ${total} bytes`);
   const shape: number[] = [];
   let count = 1;
   for (let d = 0; d < ndim; d++) {
@@ -89,13 +77,52 @@ export function readIdx(source: string | Uint8Array, { name }: { name?: string }
     count *= s;
   }
   const expected = count * type.bytes;
-  const actual = b.length - header;
+  const actual = total - header;
   if (expected !== actual) {
     const what = actual < expected ? 'truncated' : 'longer than its header says';
     throw new Error(
       `readIdx: ${label} is ${what}: the header says ${type.dtype} [${shape.join(', ')}] = ${expected} bytes of data, but the file has ${actual} after the ${header}-byte header`,
     );
   }
+  return { type, shape, count, header };
+}
+
+/**
+ * The bytes of an IDX file, refusing what is not a regular file (a FIFO or a
+ * device would never end) and, before reading it all, an uncompressed file
+ * whose size is not the one its header gives, or a file above the size limit.
+ */
+function readIdxFile(file: string, label: string): Uint8Array {
+  return withRegularFile('readIdx', file, file, (_fd, size, readAt) => {
+    const limit = Math.min(MAX_BYTES, bufferConstants.MAX_LENGTH);
+    if (size > limit) throw new Error(`readIdx: cannot read ${file}: it is ${size} bytes, more than the ${limit}-byte limit of IDX files`);
+    const head = new Uint8Array(Math.min(size, 4 + 4 * 255));
+    readAt(head, 0);
+    if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) parseHeader(head, size, label);
+    const all = new Uint8Array(size);
+    all.set(head);
+    readAt(all.subarray(head.length), head.length);
+    return all;
+  });
+}
+
+/**
+ * Parses an IDX file (path or bytes). Values of uint8 files are a view of
+ * the (decompressed) bytes; wider types are converted from big-endian.
+ * @example readIdx('train-labels-idx1-ubyte.gz')  // { dtype: 'uint8', shape: [60000], data: Uint8Array(60000) }
+ */
+export function readIdx(source: string | Uint8Array, { name }: { name?: string } = {}): IdxData {
+  let raw: Uint8Array;
+  let label = name;
+  if (typeof source === 'string') {
+    label ??= source;
+    raw = readIdxFile(source, label);
+  } else if (source instanceof Uint8Array) raw = source;
+  else throw new TypeError(`readIdx: expects a file path or a Uint8Array, got ${source === null ? 'null' : typeof source}`);
+  label ??= 'IDX data';
+  const b = idxBytes(raw, label);
+  const { type, shape, count, header } = parseHeader(b, b.length, label);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let data: IdxArray;
   if (type.bytes === 1) data = type.dtype === 'uint8' ? b.subarray(header) : new Int8Array(b.buffer, b.byteOffset + header, count);
   else {

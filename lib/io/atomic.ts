@@ -23,6 +23,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { fileKind } from './files';
 
 const TMP_MARK = '.tmp.';
 
@@ -74,22 +75,41 @@ export function cleanStaleTempFiles(target: string): string[] {
   return removed;
 }
 
-/** Where a save to `target` really goes: through a symlink to its file, so the link survives. */
+/** The nearest existing ancestor of `p` (the component an ENOTDIR is about when it is not a directory). */
+function existingAncestor(p: string): string {
+  for (let d = path.dirname(p); ; d = path.dirname(d)) {
+    if (fs.existsSync(d) || d === path.dirname(d)) return d;
+  }
+}
+
+/**
+ * Where a save to `target` really goes: through a symlink to its file, so the
+ * link survives. Only a regular file is replaced: a FIFO, device or socket at
+ * the path (or at the end of its symlink) is refused, never renamed over.
+ */
 function resolveTarget(op: string, target: string): string {
   let real = path.resolve(target);
+  let linked = false;
+  let st: fs.Stats | null = null;
   try {
-    const st = fs.lstatSync(real);
-    if (st.isSymbolicLink()) {
+    if (fs.lstatSync(real).isSymbolicLink()) {
       try {
         real = fs.realpathSync(real);
+        linked = true;
       } catch {
         throw new Error(`${op}: '${target}' is a broken symbolic link`);
       }
     }
-    if (fs.statSync(real).isDirectory()) throw new Error(`${op}: '${target}' is a directory; give a file path such as '${path.join(target, 'model.safetensors')}'`);
+    st = fs.statSync(real);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw new Error(`${op}: cannot save '${target}': '${existingAncestor(real)}' is not a directory`, { cause: e });
+    if (code === undefined) throw e; // ours, above
+    if (code !== 'ENOENT') throw new Error(`${op}: cannot save '${target}': ${(e as Error).message}`, { cause: e });
   }
+  if (st?.isDirectory()) throw new Error(`${op}: '${target}' is a directory; give a file path such as '${path.join(target, 'model.safetensors')}'`);
+  if (st && !st.isFile())
+    throw new Error(`${op}: cannot save '${target}': ${linked ? `it is a symbolic link to '${real}', which is` : 'it is'} ${fileKind(st)}, not a regular file; save only replaces regular files`);
   const dir = path.dirname(real);
   let dst: fs.Stats;
   try {

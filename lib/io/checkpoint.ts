@@ -38,6 +38,12 @@ const STRUCTURE_FORMAT = 'torchlet.checkpoint';
 const STRUCTURE_VERSION = 1;
 /** Nesting a checkpoint's structure may have (checked when saving, so whatever saves also loads). */
 const MAX_DEPTH = 200;
+/**
+ * The JSON nesting load accepts: what MAX_DEPTH levels encode to at most. The
+ * document is 1 level; a Map is 3 per level ({"__map__": [[key, value]]});
+ * a value at the last level adds up to 2 (an empty Map: {"__map__": []}).
+ */
+const MAX_JSON_DEPTH = 1 + 3 * MAX_DEPTH + 2;
 const MARKERS = new Set(['__tensor__', '__bytes__', '__map__', '__object__', '__number__', '__bigint__', '__undefined__']);
 
 export interface SaveOptions {
@@ -102,6 +108,9 @@ function encodeStructure(root: unknown, op: string): { json: string; tensors: [s
           __map__: [...v].map(([k, x]) => {
             if (typeof k !== 'string' && typeof k !== 'number')
               throw new TypeError(`${op}: Map keys must be strings or numbers to be stored; got a ${typeName(k)} key at ${where(parts)}`);
+            // JSON has no NaN or Infinity: such a key would be written as null, which load refuses.
+            if (typeof k === 'number' && !Number.isFinite(k))
+              throw new RangeError(`${op}: Map key ${k} at ${where(parts)} cannot be stored; number keys must be finite (use a string key such as '${k}')`);
             return [k, enc(x, [...parts, String(k)])];
           }),
         };
@@ -133,8 +142,11 @@ function encodeStructure(root: unknown, op: string): { json: string; tensors: [s
  * @example torch.save(net.stateDict(), 'model.safetensors')
  * @example torch.save({ model: net.stateDict(), optimizer: opt.stateDict(), epoch, rng: torch.getRngState() }, 'ckpt.safetensors')
  */
-export function save(obj: unknown, path: string, options: SaveOptions = {}): void {
+export function save(obj: unknown, path: string, options: SaveOptions | null = {}): void {
   const op = 'save';
+  options ??= {}; // null: the defaults, as None in PyTorch
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${op}: options must be an object such as { metadata: { epoch: '3' } }, got ${Array.isArray(options) ? 'an array' : typeof options}`);
+  for (const k of Object.keys(options)) if (k !== 'metadata') throw new TypeError(`${op}: unknown option '${k}' (expected 'metadata')`);
   const extra = options.metadata ?? {};
   if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) throw new TypeError(`${op}: options.metadata must be an object of strings`);
   for (const k of ['format', STRUCTURE_KEY])
@@ -173,7 +185,7 @@ function decodeStructure(f: OpenedFile, json: string, op: string, source: string
   };
   let doc: JsonValue;
   try {
-    doc = parseJsonStrict(json, MAX_DEPTH + 4);
+    doc = parseJsonStrict(json, MAX_JSON_DEPTH);
   } catch (e) {
     if (e instanceof JsonSyntaxError) return fail(`__metadata__["${STRUCTURE_KEY}"] is not valid JSON (${e.message})`);
     throw e;

@@ -1,9 +1,11 @@
 // CSV to tensors: header, quoting, target column, dtypes, CSVDataset, and
 // the errors for ragged rows and non-numeric cells.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from 'torchlet';
 import { values } from '../fixtures/nn';
+import { errorsInChild } from '../io/child_lib';
 import { tmpdir } from './helpers';
 
 const { data } = torch;
@@ -59,6 +61,28 @@ describe('readCsv', () => {
     expect(() => data.readCsvText('a,b\n1,2\n', { target: 'z' })).toThrow(/^readCsv: target column 'z' not found; the header has 'a', 'b'$/);
     expect(() => data.readCsvText('')).toThrow(/^readCsv: CSV text is empty$/);
     expect(() => data.readCsv('/nonexistent.csv')).toThrow(/^readCsv: cannot read \/nonexistent.csv: ENOENT/);
+  });
+
+  (process.platform === 'win32' ? test.skip : test)('a FIFO, a device, a directory: refused before reading (no hang, no endless read)', () => {
+    const dir = tmpdir();
+    const fifo = path.join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const got = errorsInChild([fifo, '/dev/zero', dir].map((p) => `torch.data.readCsv(${JSON.stringify(p)})`)
+      .concat(`new torch.data.datasets.CSVDataset(${JSON.stringify(fifo)})`));
+    expect(got).toEqual([
+      `readCsv: cannot read ${fifo}: it is a named pipe (FIFO), not a regular file`,
+      'readCsv: cannot read /dev/zero: it is a character device, not a regular file',
+      `readCsv: cannot read ${dir}: it is a directory, not a regular file`,
+      `readCsv: cannot read ${fifo}: it is a named pipe (FIFO), not a regular file`,
+    ]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('a file too large for one JavaScript string is refused before it is read', () => {
+    const p = file('a\n1\n');
+    fs.truncateSync(p, 2 ** 30); // sparse
+    expect(() => data.readCsv(p)).toThrow(/^readCsv: cannot read .*d.csv: it is 1073741824 bytes, more than the longest string JavaScript can hold \(\d+ bytes\)$/);
+    fs.rmSync(p);
   });
 });
 

@@ -1,10 +1,12 @@
 // IDX files: a hand-made file read back, every type round-tripped (gzip or
 // not), and the errors for wrong magic numbers, truncated or padded data,
 // and corrupt gzip.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import * as torch from 'torchlet';
+import { errorsInChild } from '../io/child_lib';
 import { tmpdir } from './helpers';
 
 const { data } = torch;
@@ -74,6 +76,37 @@ describe('readIdx', () => {
     const gz = zlib.gzipSync(data.encodeIdx(new Uint8Array(1000), [1000]));
     expect(() => data.readIdx(gz.subarray(0, gz.length - 20), { name: 'l.gz' })).toThrow(
       /^readIdx: l.gz is not a valid gzip file \(unexpected end of file\); a truncated or interrupted download\? Delete it and download it again$/);
+  });
+
+  (process.platform === 'win32' ? test.skip : test)('a FIFO, a device, a directory: refused before reading (no hang, no endless read)', () => {
+    const dir = tmpdir();
+    const fifo = path.join(dir, 'pipe-idx1-ubyte'), link = path.join(dir, 'link.gz');
+    execFileSync('mkfifo', [fifo]);
+    fs.symlinkSync(fifo, link);
+    const q = (p: string): string => JSON.stringify(p);
+    const got = errorsInChild([fifo, link, '/dev/zero', dir].map((p) => `torch.data.readIdx(${q(p)})`));
+    expect(got).toEqual([
+      `readIdx: cannot read ${fifo}: it is a named pipe (FIFO), not a regular file`,
+      `readIdx: cannot read ${link}: it is a named pipe (FIFO), not a regular file`,
+      'readIdx: cannot read /dev/zero: it is a character device, not a regular file',
+      `readIdx: cannot read ${dir}: it is a directory, not a regular file`,
+    ]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('the size the header gives is checked against the file size before reading it all; a size limit', () => {
+    const dir = tmpdir();
+    // 3 GiB (sparse) behind a header for 60 bytes: refused from the header alone.
+    const big = path.join(dir, 'big-idx3-ubyte');
+    fs.writeFileSync(big, data.encodeIdx(new Uint8Array(60), [3, 4, 5]));
+    fs.truncateSync(big, 3 * 2 ** 30);
+    expect(() => data.readIdx(big)).toThrow(/^readIdx: .*big-idx3-ubyte is longer than its header says: the header says uint8 \[3, 4, 5\] = 60 bytes of data, but the file has 3221225456 after the 16-byte header$/);
+    // A gzip file (its size says nothing of the data) above the 4 GiB limit.
+    const gz = path.join(dir, 'huge.gz');
+    fs.writeFileSync(gz, Uint8Array.from([0x1f, 0x8b]));
+    fs.truncateSync(gz, 5 * 2 ** 30);
+    expect(() => data.readIdx(gz)).toThrow(/^readIdx: cannot read .*huge.gz: it is 5368709120 bytes, more than the 4294967296-byte limit of IDX files$/);
+    fs.rmSync(dir, { recursive: true });
   });
 
   test('a missing file; bad arguments', () => {

@@ -1,10 +1,12 @@
 // MNIST / FashionMNIST on generated IDX folders: where files are found,
 // items and transforms, bad files, the message for missing files, and
 // downloads from a local HTTP server (never the internet).
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as torch from 'torchlet';
 import { values } from '../fixtures/nn';
+import { errorsInChild } from '../io/child_lib';
 import { pixel, startServer, tmpdir, writeSplit } from './helpers';
 
 const { data } = torch;
@@ -108,6 +110,27 @@ describe('bad files', () => {
     writeSplit(root, 'train', 2, { gzip: false });
     fs.writeFileSync(path.join(root, 'train-labels-idx1-ubyte'), 'not an idx file at all');
     expect(() => new MNIST(root)).toThrow(/^readIdx: .*train-labels-idx1-ubyte has magic number 0x6e6f7420, not an IDX file/);
+  });
+
+  (process.platform === 'win32' ? test.skip : test)('a FIFO or a device where a file should be: refused, not read forever', () => {
+    writeSplit(root, 'train', 2, { gzip: false });
+    const images = path.join(root, 'train-images-idx3-ubyte'), labels = path.join(root, 'train-labels-idx1-ubyte');
+    fs.rmSync(images);
+    execFileSync('mkfifo', [images]);
+    const got = errorsInChild([
+      `new torch.data.datasets.MNIST(${JSON.stringify(root)})`,
+      `new torch.data.datasets.FashionMNIST(${JSON.stringify(root)}, { train: true })`,
+    ]);
+    const fifoError = `readIdx: cannot read ${images}: it is a named pipe (FIFO), not a regular file`;
+    expect(got).toEqual([fifoError, fifoError]);
+    // A device (through a symlink) where the labels should be: refused, not read until memory runs out.
+    fs.rmSync(images);
+    writeSplit(root, 'train', 2, { gzip: false });
+    fs.rmSync(labels);
+    fs.symlinkSync('/dev/zero', labels);
+    expect(errorsInChild([`new torch.data.datasets.MNIST(${JSON.stringify(root)})`])).toEqual([
+      `readIdx: cannot read ${labels}: it is a character device, not a regular file`,
+    ]);
   });
 
   test('missing files: which files, where, and how to get them', () => {

@@ -149,4 +149,25 @@ describe('temp files and failures', () => {
     expect(fs.statSync(real).mode & 0o777).toBe(0o600);
     expect(tempsOf(real)).toEqual([]);
   });
+
+  (process.platform === 'win32' ? test.skip : test)('only a regular file is replaced: a FIFO, or a symlink to one, is refused and left as it is', () => {
+    const fifo = path.join(dir, 'pipe.safetensors'), link = path.join(dir, 'to-pipe.safetensors');
+    execFileSync('mkfifo', [fifo]);
+    fs.symlinkSync(fifo, link);
+    expect(() => torch.save({ w: torch.ones([1]) }, fifo)).toThrow(
+      `save: cannot save '${fifo}': it is a named pipe (FIFO), not a regular file; save only replaces regular files`);
+    expect(() => torch.io.saveFile({ w: torch.ones([1]) }, link)).toThrow(
+      `saveFile: cannot save '${link}': it is a symbolic link to '${fifo}', which is a named pipe (FIFO), not a regular file; save only replaces regular files`);
+    expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(tempsOf(fifo)).toEqual([]);
+  });
+
+  test('a file where a directory of the path should be is named, not a bare ENOTDIR', () => {
+    const file = path.join(dir, 'plain.txt');
+    fs.writeFileSync(file, 'x');
+    for (const target of [path.join(file, 'model.safetensors'), path.join(file, 'sub', 'model.safetensors')])
+      expect(() => torch.save({ w: torch.ones([1]) }, target)).toThrow(`save: cannot save '${target}': '${file}' is not a directory`);
+    expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  });
 });

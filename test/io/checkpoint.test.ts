@@ -108,6 +108,10 @@ describe('state dicts', () => {
       [{ 'a.b': torch.ones([1]), a: { b: torch.ones([1]) } }, /save: two tensors would both be stored as "a.b"/],
       [new Map<unknown, unknown>([[{}, 1]]), /save: Map keys must be strings or numbers to be stored; got a Object key/],
       [{ __metadata__: torch.ones([1]) }, /save: '__metadata__' is reserved by safetensors/],
+      // JSON has no NaN/Infinity: such keys would be written as null, which load refuses.
+      [{ m: new Map([[NaN, 1]]) }, /^save: Map key NaN at m cannot be stored; number keys must be finite \(use a string key such as 'NaN'\)$/],
+      [new Map<number, unknown>([[Infinity, torch.ones([1])], [1, 2]]), /^save: Map key Infinity at \(the top level\) cannot be stored/],
+      [{ a: [new Map([[-Infinity, 'x']])] }, /^save: Map key -Infinity at a.0 cannot be stored/],
     ];
     const circ: Record<string, unknown> = { t: torch.ones([1]) };
     circ.self = circ;
@@ -117,9 +121,19 @@ describe('state dicts', () => {
       expect(fs.readFileSync(p)).toEqual(before);
     }
     expect(() => torch.save({ w: torch.ones([1]) }, p, { metadata: { torchlet: 'x' } })).toThrow(/save: options.metadata cannot set "torchlet"/);
+    expect(() => torch.save({ w: torch.ones([1]) }, p, { metdata: {} } as torch.io.SaveOptions)).toThrow(/^save: unknown option 'metdata' \(expected 'metadata'\)$/);
+    expect(() => torch.save({ w: torch.ones([1]) }, p, 'x' as torch.io.SaveOptions)).toThrow(/^save: options must be an object such as \{ metadata: \{ epoch: '3' \} \}, got string$/);
     expect(() => torch.save({ w: torch.ones([1]) }, path.join(dir, 'no/such/dir/x.safetensors'))).toThrow(/save: cannot save .*: the directory '.*no\/such\/dir' does not exist/);
     expect(() => torch.save({ w: torch.ones([1]) }, dir)).toThrow(/save: '.*' is a directory; give a file path such as/);
     expect(fs.readFileSync(p)).toEqual(before);
+  });
+
+  test('null options are the defaults, as None in PyTorch', () => {
+    const p = path.join(dir, 'null-options.safetensors');
+    torch.save({ w: torch.ones([2]) }, p, null);
+    expect(io.loadFile(p).metadata).toEqual({ format: 'pt' });
+    torch.save({ w: torch.ones([2]), epoch: 3 }, p, { metadata: null } as unknown as torch.io.SaveOptions);
+    expect(torch.load(p).epoch).toBe(3);
   });
 });
 
@@ -168,6 +182,31 @@ describe('nested checkpoints', () => {
     expect(back.idx.get(1)).toBe('one');
     expect(back.idx.get('two').dtype).toBe('float64');
     expect(back.scalar.shape).toEqual([]);
+  });
+
+  test('nesting: 200 levels of any kind (Maps, the deepest in JSON, included) save and load back; 201 are refused by save', () => {
+    const p = path.join(dir, 'deep.safetensors');
+    const nest = (levels: number, leaf: unknown, wrap: (v: unknown) => unknown): unknown => {
+      let v = leaf;
+      for (let i = 0; i < levels; i++) v = wrap(v);
+      return v;
+    };
+    const wraps: [string, (v: unknown) => unknown, (v: any) => unknown][] = [
+      ['Maps', (v) => new Map([[1, v]]), (v) => v.get(1)],
+      ['arrays', (v) => [v], (v) => v[0]],
+      ['marked objects', (v) => ({ __tensor__: v }), (v) => v.__tensor__],
+    ];
+    for (const [, wrap, unwrap] of wraps)
+      for (const leaf of [new Map(), torch.tensor([7]), NaN]) {
+        torch.save(nest(200, leaf, wrap), p);
+        let back = torch.load(p);
+        for (let i = 0; i < 200; i++) back = unwrap(back);
+        if (leaf instanceof torch.Tensor) expect(back.toArray()).toEqual([7]);
+        else expect(back).toEqual(leaf);
+        const before = fs.readFileSync(p);
+        expect(() => torch.save(nest(201, leaf, wrap), p)).toThrow(/^save: the value nests deeper than 200 levels at /);
+        expect(fs.readFileSync(p)).toEqual(before);
+      }
   });
 
   test('a broken structure in __metadata__ is a clear error', () => {

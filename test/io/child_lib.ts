@@ -5,6 +5,7 @@
  * dist/, and cached in the temp folder under a hash of those sources, so the
  * test files that spawn children compile once between them.
  */
+import { execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -75,4 +76,21 @@ export function buildChildLib(): ChildLib {
   }
   const addon = process.env.TORCHLET_ADDON ? path.resolve(process.env.TORCHLET_ADDON) : path.join(ROOT, 'build/Release/torchlet.node');
   return { dir, env: { ...process.env, TORCHLET_ADDON: addon } };
+}
+
+/**
+ * The message of the error each JS expression throws ('no error' if none),
+ * evaluated in a child process where `torch` is this checkout's torchlet.
+ * The timeout turns a read that would block forever (a FIFO) into a failed
+ * test instead of a hung suite.
+ */
+export function errorsInChild(exprs: string[], timeoutMs = 30000): string[] {
+  const lib = buildChildLib();
+  const code = `const torch = require(${JSON.stringify(path.join(lib.dir, 'lib'))});
+    const out = [];
+    for (const f of [${exprs.map((e) => `() => (${e})`).join(', ')}]) {
+      try { f(); out.push('no error'); } catch (e) { out.push(e.message); }
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', code], { env: lib.env, stdio: 'pipe', timeout: timeoutMs, encoding: 'utf8' }));
 }

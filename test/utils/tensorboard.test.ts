@@ -233,6 +233,31 @@ describe('SummaryWriter', () => {
     expect(one(hs[1], 1)).toBeUndefined(); // min 0 is proto3's default: left out, as PyTorch's serializer does
   });
 
+  test('addHistogram of values near ±1.8e308 in n equal bins: finite increasing edges, every value counted', () => {
+    const dir = newDir();
+    const w = new SummaryWriter(dir);
+    const M = Number.MAX_VALUE;
+    const cases: [number[], number][] = [
+      [[-M, M, 0, 1e308, -1e308], 3],
+      [[-M, M], 7],
+      [[-1.7e308, 1.7e308, 5], 1000],
+      [[M, M], 4], // one value: numpy widens by 0.5 each side, which M cannot take
+    ];
+    for (const [vals, bins] of cases) w.addHistogram('big', vals, 0, bins);
+    w.close();
+    const hs = events(onlyEventFile(dir)).slice(1).map((e) => fields(one(e.values[0], 5)!.bytes!));
+    hs.forEach((h, k) => {
+      const limits = packed(one(h, 6)), counts = packed(one(h, 7));
+      expect(limits.every(Number.isFinite)).toBe(true);
+      for (let i = 1; i < limits.length; i++) expect(limits[i]).toBeGreaterThanOrEqual(limits[i - 1]);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(cases[k][0].length);
+    });
+    // [-M, M] in 7 bins: the extremes fall in the first and the last bin.
+    const [l1, c1] = [packed(one(hs[1], 6)), packed(one(hs[1], 7))];
+    expect(l1[l1.length - 1]).toBe(M);
+    expect(c1).toEqual([0, 1, 0, 0, 0, 0, 0, 1]);
+  });
+
   test("addText: tag + '/text_summary', a DT_STRING tensor of shape [1], the text plugin", () => {
     const dir = newDir();
     const w = new SummaryWriter(dir);
@@ -341,6 +366,15 @@ describe('SummaryWriter', () => {
       [() => w.addHparams({ lr: 1 }, {}, { hparamDomainDiscrete: { lr: ['a'] } }), /addHparams: hparamDomainDiscrete\["lr"\] should be a list of same type as hparamDict\["lr"\]/],
       [() => w.addHparams({ lr: 1 }, {}, { runName: '../escape' }), /addHparams: runName must be a directory name/],
       [() => new SummaryWriter(dir, { maxQueue: 0 }), /SummaryWriter: maxQueue must be a positive integer, got 0/],
+      [() => w.addHistogram('h', [1, 2], 0, 1e9), /^addHistogram: bins must be 'tensorflow', an integer from 1 to 1000000 or an array of edges, got 1000000000$/],
+      [() => w.addHistogram('h', [1, 2], 0, 1000001), /an integer from 1 to 1000000 or an array of edges, got 1000001$/],
+      // Node runs a timer longer than 2^31 - 1 ms after 1 ms: such flushSecs are refused, not turned into a flush every millisecond.
+      [() => new SummaryWriter(dir, { flushSecs: 1e12 }), /^SummaryWriter: flushSecs must be a number of seconds from 0 \(no periodic flush\) to 2147483.647 \(24.8 days, the longest timer\), got 1000000000000$/],
+      [() => new SummaryWriter(dir, { flushSecs: Infinity }), /^SummaryWriter: flushSecs must be .* got Infinity$/],
+      [() => new SummaryWriter(dir, { flushSecs: -1 }), /^SummaryWriter: flushSecs must be .* got -1$/],
+      [() => new SummaryWriter(dir, { flushSecs: NaN }), /^SummaryWriter: flushSecs must be .* got NaN$/],
+      [() => new SummaryWriter(dir, { flushSecs: '5' as unknown as number }), /^SummaryWriter: flushSecs must be a number, got string$/],
+      [() => new torch.utils.tensorboard.EventFileWriter(dir, { flushSecs: 2 ** 31 }), /^EventFileWriter: flushSecs must be .* got 2147483648$/],
     ];
     for (const [fn, re] of cases) expect(fn).toThrow(re);
     w.close();

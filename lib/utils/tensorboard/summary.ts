@@ -159,9 +159,11 @@ function equalEdges(lo: number, hi: number, n: number): number[] {
     lo -= 0.5;
     hi += 0.5;
   }
-  const step = (hi - lo) / n;
+  // hi - lo overflows for values near ±1.8e308: then the edges are made from halves (exact), which cannot.
+  const s = Number.isFinite(hi - lo) ? 1 : 0.5;
+  const step = (hi * s - lo * s) / n;
   const edges: number[] = [];
-  for (let i = 0; i < n; i++) edges.push(i * step + lo);
+  for (let i = 0; i < n; i++) edges.push((i * step + lo * s) / s);
   edges.push(hi);
   return edges;
 }

@@ -35,6 +35,17 @@ function flushAllAtExit(): void {
   }
 }
 
+/** The most equal-width bins addHistogram makes (each costs memory and file space). */
+const MAX_BINS = 1_000_000;
+/** The longest flushSecs: timers take at most 2^31 - 1 ms (Node fires longer ones after 1 ms). */
+const MAX_FLUSH_SECS = (2 ** 31 - 1) / 1000;
+
+function checkFlushSecs(op: string, flushSecs: unknown): void {
+  if (typeof flushSecs !== 'number') throw new TypeError(`${op}: flushSecs must be a number, got ${flushSecs === null ? 'null' : typeof flushSecs}`);
+  if (!(flushSecs >= 0 && flushSecs <= MAX_FLUSH_SECS))
+    throw new RangeError(`${op}: flushSecs must be a number of seconds from 0 (no periodic flush) to ${MAX_FLUSH_SECS} (24.8 days, the longest timer), got ${flushSecs}`);
+}
+
 export interface FileWriterOptions {
   maxQueue?: number;
   flushSecs?: number;
@@ -51,6 +62,7 @@ export class EventFileWriter {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(logdir: string, { maxQueue = 10, flushSecs = 120, filenameSuffix = '' }: FileWriterOptions = {}) {
+    checkFlushSecs('EventFileWriter', flushSecs);
     this.logdir = logdir;
     try {
       fs.mkdirSync(logdir, { recursive: true });
@@ -70,7 +82,7 @@ export class EventFileWriter {
       process.on('exit', flushAllAtExit);
       exitHooked = true;
     }
-    if (flushSecs > 0 && Number.isFinite(flushSecs)) {
+    if (flushSecs > 0) {
       this.timer = setInterval(() => {
         try {
           this.flush();
@@ -162,7 +174,7 @@ export class SummaryWriter {
     if (logDir !== undefined && typeof logDir !== 'string') throw new TypeError(`SummaryWriter: logDir must be a string, got ${typeof logDir}`);
     if (typeof comment !== 'string') throw new TypeError(`SummaryWriter: comment must be a string, got ${typeof comment}`);
     if (!Number.isInteger(maxQueue) || maxQueue < 1) throw new RangeError(`SummaryWriter: maxQueue must be a positive integer, got ${maxQueue}`);
-    if (typeof flushSecs !== 'number' || !(flushSecs >= 0)) throw new RangeError(`SummaryWriter: flushSecs must be a number >= 0, got ${flushSecs}`);
+    checkFlushSecs('SummaryWriter', flushSecs);
     if (typeof filenameSuffix !== 'string' || /[/\\]/.test(filenameSuffix)) throw new TypeError(`SummaryWriter: filenameSuffix must be a string without path separators, got ${JSON.stringify(filenameSuffix)}`);
     if (purgeStep !== undefined) checkStep('SummaryWriter', purgeStep, 'purgeStep');
     this.logDir = logDir || defaultLogdir(comment);
@@ -239,7 +251,7 @@ export class SummaryWriter {
 
   /**
    * A histogram of values (a tensor or an array of numbers), in TensorBoard's
-   * default buckets (bins 'tensorflow'), in n equal bins (a number), or in
+   * default buckets (bins 'tensorflow'), in n equal bins (a number, at most 1e6), or in
    * given ascending edges (an array). Values must be finite.
    * @example w.addHistogram('fc1.weight', net.fc1.weight, epoch)
    */
@@ -250,7 +262,8 @@ export class SummaryWriter {
     const vals = toValues(op, values);
     if (bins !== 'tensorflow') {
       if (typeof bins === 'number') {
-        if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`${op}: bins must be 'tensorflow', a positive integer or an array of edges, got ${bins}`);
+        if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS)
+          throw new RangeError(`${op}: bins must be 'tensorflow', an integer from 1 to ${MAX_BINS} or an array of edges, got ${bins}`);
       } else if (Array.isArray(bins)) {
         if (bins.length < 2 || bins.some((b, i) => typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && !(b > bins[i - 1]))))
           throw new RangeError(`${op}: bin edges must be at least 2 finite numbers in increasing order, got [${bins.slice(0, 6).join(', ')}${bins.length > 6 ? ', ...' : ''}]`);
