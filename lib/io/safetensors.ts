@@ -290,16 +290,22 @@ export function withFile<R>(path: string, op: string, use: (f: OpenedFile) => R)
   } catch (e) {
     return cannot(e);
   }
-  if (st.isDirectory()) throw new Error(`${op}: ${source} is a directory, not a safetensors file`);
-  if (!st.isFile()) throw new Error(`${op}: ${source} is not a regular file (a pipe, socket or device), so not a safetensors file`);
+  const refuse = (s: fs.Stats): never => {
+    if (s.isDirectory()) throw new Error(`${op}: ${source} is a directory, not a safetensors file`);
+    throw new Error(`${op}: ${source} is not a regular file (a pipe, socket or device), so not a safetensors file`);
+  };
+  if (!st.isFile()) refuse(st);
   let fd: number;
   try {
-    fd = fs.openSync(path, 'r');
+    // O_NONBLOCK: should the path become a FIFO after the check, the open returns at once and fstat refuses it.
+    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (e) {
     return cannot(e);
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const fst = fs.fstatSync(fd);
+    if (!fst.isFile()) refuse(fst);
+    const size = fst.size;
     const read: ReadAt = (dst, position) => {
       let done = 0;
       while (done < dst.length) {
