@@ -56,8 +56,9 @@ export function setNumThreads(n: number): void;
 export function getFlushDenormal(): boolean;
 export function setFlushDenormal(on: boolean): void;
 /**
- * Measured float32 FMA throughput in GFLOP/s of `threads` threads running
- * independent FMA chains of `isa` for about `seconds` (0 < seconds <= 10).
+ * Measured float32 FMA throughput in GFLOP/s of `threads` threads (1 to
+ * getNumThreads()) running independent FMA chains of `isa` for `seconds` of
+ * wall time (0 < seconds <= 5), whatever the thread count.
  */
 export function fmaPeak(isa: string, threads: number, seconds: number): number;
 

@@ -59,8 +59,8 @@ export function getNumThreads(): number {
  * not depend on it: kernels split their work by sizes, never by thread count.
  */
 export function setNumThreads(n: number): void {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
-    throw new RangeError(`setNumThreads: n must be a positive integer, got ${String(n)}`);
+  if (typeof n !== 'number') throw new TypeError(`setNumThreads: n must be a number, got ${typeof n}`);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be a positive integer, got ${n}`);
   native.setNumThreads(Math.min(n, 256));
 }
 /**

@@ -270,8 +270,9 @@ export class Tensor {
       );
     this._storage.version++;
   }
-  /** @internal True when a dim of size > 1 has stride 0 (PyTorch's has_internal_overlap). */
+  /** @internal True when a dim of size > 1 has stride 0 (PyTorch's has_internal_overlap); never with no element. */
   _selfOverlaps(): boolean {
+    if (this.numel() === 0) return false;
     for (let d = 0; d < this._shape.length; d++) if (this._strides[d] === 0 && this._shape[d] > 1) return true;
     return false;
   }

@@ -42,6 +42,17 @@ describe('views that write', () => {
     expect(a.item()).toBe(4);
   });
 
+  test('in-place ops on a tensor with no element are no-ops (no element can overlap another)', () => {
+    for (const shape of [[3, 0], [0, 3], [0]]) {
+      const z = torch.zeros(shape);
+      expect(z.mul_(2).shape).toEqual(shape);
+      expect(z.add_(1).div_(2).sub_(1).clamp_(0, 1).copy_(torch.zeros(shape)).shape).toEqual(shape);
+      expect(z.uniform_().normal_().fill_(3).zero_().shape).toEqual(shape);
+    }
+    // An expanded empty view too.
+    expect(torch.zeros([1, 0]).expand([4, 0]).mul_(2).shape).toEqual([4, 0]);
+  });
+
   test('expand checks its sizes', () => {
     expect(() => torch.ones([1]).expand([-2])).toThrow(/^expand: invalid size -2 at dim 0/);
     expect(() => torch.ones([1]).expand([1.5])).toThrow(/^expand: invalid size 1.5/);

@@ -14,6 +14,7 @@
  *   position in the epoch), never from the worker that ran it. See docs/data.md.
  */
 import { Tensor } from '../tensor';
+import { checkBool } from '../ops/util';
 import { Dataset } from './dataset';
 import { Collated, defaultCollate } from './collate';
 import { BatchSampler, RandomSampler, SequentialSampler, Sized } from './sampler';
@@ -55,6 +56,8 @@ export interface DataLoaderOptions<T, B = Collated<T>> {
 }
 
 const DONE = Symbol('done');
+/** More loading threads than this cannot load faster; a larger numWorkers is a mistake (e.g. 1e6). */
+export const MAX_WORKERS = 64;
 
 /** Persistent worker pools end when their loader is garbage-collected; non-persistent ones when their iterator is. */
 const reaper = new FinalizationRegistry<WorkerPool>((pool) => pool.terminate());
@@ -88,11 +91,15 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`DataLoader: the dataset's length must be a non-negative integer, got ${n}`);
     if (!Number.isInteger(numWorkers) || numWorkers < 0)
       throw new RangeError(`DataLoader: numWorkers option should be a non-negative integer; use numWorkers: 0 to load in the main thread (got ${numWorkers})`);
+    if (numWorkers > MAX_WORKERS)
+      throw new RangeError(`DataLoader: numWorkers option should be at most ${MAX_WORKERS} (got ${numWorkers}); more worker threads than cores do not load faster`);
     if (typeof timeout !== 'number' || !(timeout >= 0)) throw new RangeError(`DataLoader: timeout option should be non-negative (got ${timeout})`);
     if (numWorkers === 0 && prefetchFactor !== undefined)
       throw new RangeError('DataLoader: prefetchFactor option could only be specified with worker threads; let numWorkers > 0 to enable them, otherwise leave prefetchFactor unset');
     if (prefetchFactor !== undefined && (!Number.isInteger(prefetchFactor) || prefetchFactor <= 0))
       throw new RangeError(`DataLoader: prefetchFactor should be a positive integer, got ${prefetchFactor}`);
+    for (const [name, v] of [['shuffle', shuffle], ['dropLast', dropLast], ['persistentWorkers', persistentWorkers]] as const)
+      checkBool('DataLoader', `${name} option`, v);
     if (persistentWorkers && numWorkers === 0) throw new RangeError('DataLoader: persistentWorkers option needs numWorkers > 0');
     if (sampler !== undefined && shuffle) throw new RangeError('DataLoader: sampler option is mutually exclusive with shuffle');
     if (batchSampler !== undefined) {
@@ -213,10 +220,10 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
   _collate(): ((samples: T[]) => B) | null {
     return this.collate;
   }
-  /** @internal A pool for an epoch: the persistent one, or a new one. */
-  _takePool(spec: () => Spec, mode: CollateMode): WorkerPool {
+  /** @internal A pool for an epoch: the persistent one, or a new one of `size` (<= numWorkers) workers. */
+  _takePool(spec: () => Spec, mode: CollateMode, size: number): WorkerPool {
     if (this.persistentWorkers && this._pool && !this._pool.closed) return this._pool;
-    const pool = new WorkerPool({ numWorkers: this.numWorkers, dataset: spec(), length: this.dataset.length, mode });
+    const pool = new WorkerPool({ numWorkers: size, dataset: spec(), length: this.dataset.length, mode });
     if (this.persistentWorkers) {
       this._pool = pool;
       reaper.register(this, pool, this);
@@ -265,12 +272,18 @@ class EpochRun<T, B> {
     const ids = typeof r.value === 'number' ? [r.value] : r.value;
     if (!ids || typeof (ids as ArrayLike<number>).length !== 'number')
       throw new TypeError(`DataLoader: the batchSampler yielded ${typeof ids}; it must yield arrays of indices`);
-    const indices = Int32Array.from(ids as ArrayLike<number>);
+    // Checked before the Int32Array conversion, which would wrap 2^32 + 1 to 1 and turn '3' into 3.
     const n = this.loader.dataset.length;
-    indices.forEach((i, j) => {
-      if (!Number.isInteger((ids as number[])[j]) || i < 0 || i >= n)
-        throw new RangeError(`DataLoader: the sampler yielded index ${(ids as number[])[j]}, out of range for a dataset of ${n} samples`);
-    });
+    const raw = ids as ArrayLike<unknown>;
+    const indices = new Int32Array(raw.length);
+    for (let j = 0; j < raw.length; j++) {
+      const i = raw[j];
+      if (typeof i !== 'number' || !Number.isInteger(i))
+        throw new TypeError(`DataLoader: the sampler yielded index ${typeof i === 'string' ? JSON.stringify(i) : String(i)} (${typeof i}); indices must be integers`);
+      if (i < 0 || i >= n) throw new RangeError(`DataLoader: the sampler yielded index ${i}, out of range for a dataset of ${n} samples`);
+      if (i > 0x7fffffff) throw new RangeError(`DataLoader: the sampler yielded index ${i}; indices above 2147483647 are not supported`);
+      indices[j] = i;
+    }
     // The per-sample base seed: after the sampler's own draw, so that the shuffle order is as before.
     if (this.base === null) this.base = this.loader.seed !== undefined ? fold32(this.loader.seed) : drawSeed();
     const task = { k: this.k++, indices, pos: this.pos };
@@ -283,19 +296,35 @@ class EpochRun<T, B> {
     return raw as B;
   }
 
-  /** Sends tasks until numWorkers * prefetchFactor are in flight. */
+  /** Workers for this epoch: numWorkers, but no more than it has batches. */
+  private poolSize(): number {
+    const L = this.loader;
+    let batches = Infinity;
+    try {
+      batches = L.length;
+    } catch {
+      // a sampler without a length
+    }
+    return Math.max(1, Math.min(L.numWorkers, batches));
+  }
+
+  /** The worker of batch k. */
+  private workerOf(k: number): number {
+    return k % this.pool!.size;
+  }
+
+  /** Sends tasks until (workers * prefetchFactor) are in flight. */
   private fill(): void {
     const L = this.loader;
-    const limit = L.numWorkers * L.prefetchFactor;
-    while (this.inflight.length < limit) {
+    while (this.inflight.length < (this.pool ? this.pool.size : L.numWorkers) * L.prefetchFactor) {
       const t = this.nextTask();
       if (!t) return;
       if (!this.pool) {
-        this.pool = L._takePool(() => L.workerSpec(false), this.mode);
+        this.pool = L._takePool(() => L.workerSpec(false), this.mode, this.poolSize());
         this.iter = this.pool.newIteration();
         this.onPool?.(this.pool);
       }
-      this.pool.send(t.k % L.numWorkers, { ...t, iter: this.iter, base: this.base!, epoch: this.epoch });
+      this.pool.send(this.workerOf(t.k), { ...t, iter: this.iter, base: this.base!, epoch: this.epoch });
       this.inflight.push(t);
     }
   }
@@ -305,7 +334,7 @@ class EpochRun<T, B> {
   }
 
   private received(p: Exclude<Poll, null> | null, t: BatchTask): B {
-    const w = t.k % this.loader.numWorkers;
+    const w = this.workerOf(t.k);
     if (p && 'reply' in p) {
       const r = p.reply as WorkerReply;
       if (!r.error) return this.finish(decode(r.ok));
@@ -328,7 +357,7 @@ class EpochRun<T, B> {
     this.fill();
     const t = this.inflight.shift();
     if (!t) return DONE;
-    const b = this.received(this.pool!.waitSync(t.k % this.loader.numWorkers, this.iter, t.k, this.deadline()), t);
+    const b = this.received(this.pool!.waitSync(this.workerOf(t.k), this.iter, t.k, this.deadline()), t);
     this.fill();
     return b;
   }
@@ -338,7 +367,7 @@ class EpochRun<T, B> {
     this.fill();
     const t = this.inflight.shift();
     if (!t) return DONE;
-    const b = this.received(await this.pool!.waitAsync(t.k % this.loader.numWorkers, this.iter, t.k, this.deadline()), t);
+    const b = this.received(await this.pool!.waitAsync(this.workerOf(t.k), this.iter, t.k, this.deadline()), t);
     this.fill();
     return b;
   }

@@ -16,6 +16,7 @@
 import { Tensor, fromTypedArray } from '../tensor';
 import { arrayCtor, TypedArray } from '../dtype';
 import { fmtShape } from '../shape';
+import { checkBool } from '../ops/util';
 import { Image } from './image';
 import { sampleGenerator } from './random';
 import { registerKind, build, transformSpec, Spec, NotSendableError } from './spec';
@@ -276,6 +277,21 @@ export class RandomVerticalFlip extends Transform<Image | Tensor, Image | Tensor
   }
 }
 
+/** A fill value as a number (any finite value suits a float image); checked against the input in checkFill. */
+function fillOption(op: string, fill: unknown): number {
+  if (typeof fill !== 'number') throw new TypeError(`${op}: fill must be a number, got ${describe(fill)}`);
+  if (!Number.isFinite(fill)) throw new RangeError(`${op}: fill must be a finite number, got ${fill}`);
+  return fill;
+}
+
+/** A fill that the input's pixels can hold exactly: storing 300 in a byte would wrap to 44, 2.5 would become 2. */
+function checkFill(op: string, fill: number, x: Image | Tensor): void {
+  if (x instanceof Image && !(Number.isInteger(fill) && fill >= 0 && fill <= 255))
+    throw new RangeError(`${op}: fill ${fill} does not fit a uint8 image (an integer in [0, 255])`);
+  if (x instanceof Tensor && x.dtype === 'int32' && !(Number.isInteger(fill) && fill >= -(2 ** 31) && fill < 2 ** 31))
+    throw new RangeError(`${op}: fill ${fill} does not fit an int32 tensor (an integer in [-2^31, 2^31))`);
+}
+
 /** Copies the window of size (th, tw) whose top-left corner is (top, left) in the padded frame; outside the image: fill. */
 function cropPadded(P: Planes, top: number, left: number, th: number, tw: number, fill: number): Image | Tensor {
   const { out, at, done } = P.make(th, tw);
@@ -316,12 +332,12 @@ export class RandomCrop extends Transform<Image | Tensor, Image | Tensor> {
     if (![1, 2, 4].includes(p.length) || !p.every((v) => Number.isInteger(v) && v >= 0))
       throw new RangeError(`RandomCrop: padding must be a non-negative integer or an array of 2 or 4 of them, got ${JSON.stringify(padding)}`);
     this.padding = (p.length === 1 ? [p[0], p[0], p[0], p[0]] : p.length === 2 ? [p[0], p[1], p[0], p[1]] : p) as [number, number, number, number];
-    this.padIfNeeded = padIfNeeded;
-    if (typeof fill !== 'number' || !Number.isFinite(fill)) throw new TypeError(`RandomCrop: fill must be a finite number, got ${String(fill)}`);
-    this.fill = fill;
+    this.padIfNeeded = checkBool('RandomCrop', 'padIfNeeded', padIfNeeded);
+    this.fill = fillOption('RandomCrop', fill);
   }
   forward(x: Image | Tensor): Image | Tensor {
     const P = planes('RandomCrop', x);
+    checkFill('RandomCrop', this.fill, x);
     let [left, top, right, bottom] = this.padding;
     const [th, tw] = this.size;
     if (this.padIfNeeded && P.w + left + right < tw) {
@@ -381,11 +397,11 @@ export class RandomRotation extends Transform<Image | Tensor, Image | Tensor> {
         throw new RangeError(`RandomRotation: degrees must be a number or a pair [min, max] with min <= max, got ${JSON.stringify(degrees)}`);
       this.degrees = [degrees[0], degrees[1]];
     }
-    if (typeof fill !== 'number' || !Number.isFinite(fill)) throw new TypeError(`RandomRotation: fill must be a finite number, got ${String(fill)}`);
-    this.fill = fill;
+    this.fill = fillOption('RandomRotation', fill);
   }
   forward(x: Image | Tensor): Image | Tensor {
     const P = planes('RandomRotation', x);
+    checkFill('RandomRotation', this.fill, x);
     const angle = sampleGenerator().uniform(this.degrees[0], this.degrees[1]);
     const a = (angle * Math.PI) / 180, cos = Math.cos(a), sin = Math.sin(a);
     const cx = (P.w - 1) / 2, cy = (P.h - 1) / 2;
@@ -422,7 +438,7 @@ export class GaussianNoise extends Transform<Tensor, Tensor> {
     if (typeof mean !== 'number' || !Number.isFinite(mean)) throw new RangeError(`GaussianNoise: mean should be a finite number, got ${String(mean)}`);
     this.mean = mean;
     this.sigma = sigma;
-    this.clip = clip;
+    this.clip = checkBool('GaussianNoise', 'clip', clip);
   }
   forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor) || x.dtype === 'int32')

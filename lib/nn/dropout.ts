@@ -14,7 +14,7 @@ import { UnaryOp } from '../../binding';
 import { native } from '../native';
 import { Tensor } from '../tensor';
 import * as B from '../ops/binary';
-import { checkTensor, fl } from '../ops/util';
+import { checkBool, checkTensor, fl } from '../ops/util';
 import { Module } from './module';
 import { pyFloat } from './normalization';
 
@@ -28,6 +28,7 @@ function checkP(op: string, p: unknown): number {
 export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
   checkTensor('dropout', 'input', input);
   checkP('dropout', p);
+  checkBool('dropout', 'training', training);
   if (input.dtype === 'int32') throw new TypeError('dropout: input must be floating point, got int32');
   if (p === 0 || !training || input.numel() === 0) return input;
   const noise = Tensor._empty(input.shape, input.dtype);

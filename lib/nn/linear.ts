@@ -1,9 +1,10 @@
 import { FusedActivation, linear } from '../ops/matmul';
+import { checkBool } from '../ops/util';
 import { Tensor } from '../tensor';
 import { fmtShape } from '../shape';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init';
 import { Module } from './module';
-import { Parameter } from './parameter';
+import { Parameter, checkLayerSize } from './parameter';
 import { DType } from '../dtype';
 
 /**
@@ -23,6 +24,8 @@ export class Linear extends Module {
     super();
     for (const [n, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const)
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`Linear: ${n} must be a non-negative integer, got ${v}`);
+    checkBool('Linear', 'bias', bias);
+    checkLayerSize('Linear', [['weight', [outFeatures, inFeatures]], ...(bias ? [['bias', [outFeatures]] as [string, number[]]] : [])], dtype);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.weight = Parameter.empty([outFeatures, inFeatures], dtype);

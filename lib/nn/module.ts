@@ -16,6 +16,7 @@ import { Tensor } from '../tensor';
 import { noGrad } from '../autograd/grad_mode';
 import { Parameter } from './parameter';
 import { assignInto } from '../ops/shape';
+import { checkBool } from '../ops/util';
 
 export type StateDict = Map<string, Tensor>;
 
@@ -40,6 +41,7 @@ export abstract class Module {
 
   /** Registers a tensor field that is state but not a parameter (e.g. BatchNorm's running mean). */
   registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+    checkBool('registerBuffer', 'persistent', persistent);
     if (!this._bufferNames) Object.defineProperty(this, '_bufferNames', { value: new Map(), enumerable: false, writable: true });
     this._bufferNames!.set(name, persistent);
     (this as any)[name] = tensor;
@@ -108,6 +110,7 @@ export abstract class Module {
 
   /** Sets training mode here and in every submodule. */
   train(mode = true): this {
+    checkBool('train', 'mode', mode); // PyTorch: "training mode is expected to be boolean"
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -117,6 +120,7 @@ export abstract class Module {
 
   /** Clears the gradients of every parameter (to null, like PyTorch's default set_to_none). */
   zeroGrad(setToNone = true): void {
+    checkBool('zeroGrad', 'setToNone', setToNone);
     for (const p of this.parameters()) {
       if (setToNone) p._dropGrad();
       else if (p._grad) noGrad(() => p._grad!.zero_());

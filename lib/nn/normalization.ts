@@ -7,8 +7,9 @@ import { DType } from '../dtype';
 import { fmtShape } from '../shape';
 import { Tensor, ones, zeros } from '../tensor';
 import { batchNorm, checkNormalizedShape, layerNorm } from '../ops/norm';
+import { checkBool } from '../ops/util';
 import { Module } from './module';
-import { Parameter } from './parameter';
+import { Parameter, checkLayerSize } from './parameter';
 
 export interface BatchNormOptions {
   /** Added to the variance inside the square root. Default 1e-5. */
@@ -53,6 +54,12 @@ export class BatchNorm1d extends Module {
     if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`BatchNorm1d: eps must be a finite number >= 0, got ${eps}`);
     if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)))
       throw new RangeError(`BatchNorm1d: momentum must be a number in [0, 1] or null, got ${momentum}`);
+    checkBool('BatchNorm1d', 'affine', affine);
+    checkBool('BatchNorm1d', 'trackRunningStats', trackRunningStats);
+    checkLayerSize('BatchNorm1d', [
+      ...(affine ? [['weight', [numFeatures]], ['bias', [numFeatures]]] as [string, number[]][] : []),
+      ...(trackRunningStats ? [['running_mean', [numFeatures]], ['running_var', [numFeatures]]] as [string, number[]][] : []),
+    ], dtype);
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
@@ -91,21 +98,19 @@ export class BatchNorm1d extends Module {
       throw new RangeError(
         `BatchNorm1d: expected input with ${this.numFeatures} channels in dim 1 (numFeatures), got ${x.size(1)} (input ${fmtShape(x.shape)})`,
       );
-    let factor = this.momentum ?? 0;
-    if (this.training && this.trackRunningStats) {
-      const n = this.num_batches_tracked!;
-      // Counted only for a batch that batchNorm accepts (PyTorch counts it before its check throws).
-      if (x.shape[0] * (x.ndim === 3 ? x.size(2) : 1) > 1) {
-        noGrad(() => n.add_(1));
-        if (this.momentum === null) factor = 1 / n.item();
-      }
-    }
+    if (this.training && x.shape[0] * (x.ndim === 3 ? x.size(2) : 1) <= 1)
+      throw new RangeError(`BatchNorm1d: Expected more than 1 value per channel when training, got input size ${fmtShape(x.shape)}`);
     // Batch statistics in training, and in eval when no running statistics are kept.
     const useBatch = this.training || !this.trackRunningStats;
     const updateRunning = this.training && this.trackRunningStats;
-    return batchNorm(x, updateRunning || !useBatch ? this.running_mean : null, updateRunning || !useBatch ? this.running_var : null, {
+    // The batch is counted only once batchNorm has accepted it (PyTorch counts it before its checks throw):
+    // a refused call leaves every statistic as it was.
+    const factor = updateRunning && this.momentum === null ? 1 / (this.num_batches_tracked!.item() + 1) : this.momentum ?? 0;
+    const y = batchNorm(x, updateRunning || !useBatch ? this.running_mean : null, updateRunning || !useBatch ? this.running_var : null, {
       weight: this.weight, bias: this.bias, training: useBatch, momentum: factor, eps: this.eps,
     });
+    if (updateRunning) noGrad(() => this.num_batches_tracked!.add_(1));
+    return y;
   }
 
   override extraRepr(): string {
@@ -137,6 +142,8 @@ export class LayerNorm extends Module {
     super();
     this.normalizedShape = checkNormalizedShape('LayerNorm', normalizedShape);
     if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`LayerNorm: eps must be a finite number >= 0, got ${eps}`);
+    checkBool('LayerNorm', 'elementwiseAffine', elementwiseAffine);
+    if (elementwiseAffine) checkLayerSize('LayerNorm', [['weight', this.normalizedShape], ['bias', this.normalizedShape]], dtype);
     this.eps = eps;
     this.elementwiseAffine = elementwiseAffine;
     this.weight = elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;

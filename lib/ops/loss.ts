@@ -6,6 +6,7 @@
  */
 import { PointLoss, ReduceOp } from '../../binding';
 import { defineOp } from '../autograd/op';
+import { isGradEnabled } from '../autograd/grad_mode';
 import { native } from '../native';
 import type { FloatArray } from '../native';
 import { fmtShape, sameShape } from '../shape';
@@ -20,11 +21,6 @@ export type Reduction = 'none' | 'mean' | 'sum';
 export function checkReduction(op: string, r: unknown): Reduction {
   if (r === 'none' || r === 'mean' || r === 'sum') return r;
   throw new RangeError(`${op}: reduction must be 'none', 'mean' or 'sum'; got ${JSON.stringify(r)}`);
-}
-
-function reduce(losses: Tensor, reduction: Reduction): Tensor {
-  if (reduction === 'none') return losses;
-  return reduction === 'sum' ? R.sum(losses) : R.mean(losses);
 }
 
 /** Sum or mean (in float64) of per-element losses into a fresh 0-d tensor; `losses` is disposed. */
@@ -188,6 +184,9 @@ function checkClassWeight(op: string, weight: unknown, c: number, input: Tensor)
   if (w.ndim !== 1 || w._shape[0] !== c)
     throw new RangeError(`${op}: weight must be a 1-D tensor of ${c} class weights (one per class); got ${fmtShape(w._shape)}`);
   if (w.dtype === 'int32') throw new TypeError(`${op}: weight must be floating point, got int32`);
+  // As PyTorch: an error rather than a gradient silently missing.
+  if (w.requiresGrad && isGradEnabled())
+    throw new Error(`${op}: not differentiable with respect to 'weight'; the class weights must not require grad (pass weight.detach())`);
   return cont(w.dtype === input.dtype ? w : w.to(input.dtype)).detach();
 }
 
@@ -347,6 +346,26 @@ export function nllLoss(input: Tensor, target: Tensor, { reduction = 'mean' as R
 }
 
 // ---------------------------------------------------------------- pointwise losses
+/**
+ * d loss / d target times g (g has one value per element, or one for all).
+ * The losses of d = x - y take PyTorch's formula with the arguments swapped;
+ * BCE: max(ln(1-x), -100) - max(ln x, -100); BCE with logits: -x.
+ */
+function pointLossTargetGrad(kind: PointLoss, x: Tensor, y: Tensor, g: FloatArray, param: number): Tensor {
+  const gy = Tensor._empty(y._shape, y.dtype);
+  const out = fl(gy);
+  if (kind !== PointLoss.Bce && kind !== PointLoss.BceLogits) {
+    native.pointLossBackward(kind, fl(y), fl(x), g, out, param);
+    return gy;
+  }
+  const xs = fl(x);
+  for (let i = 0; i < out.length; i++) {
+    const a = xs[i], gi = g.length === 1 ? g[0] : g[i];
+    out[i] = gi * (kind === PointLoss.Bce ? Math.max(Math.log(1 - a), -100) - Math.max(Math.log(a), -100) : -a);
+  }
+  return gy;
+}
+
 // `param` is SmoothL1's beta or Huber's delta (ignored by the other kinds).
 function pointLossOp(name: string, kind: PointLoss) {
   return defineOp(name, {
@@ -360,9 +379,9 @@ function pointLossOp(name: string, kind: PointLoss) {
     backward(ctx, g) {
       const [x, y] = ctx.saved;
       const gx = Tensor._empty(x._shape, x.dtype);
-      native.pointLossBackward(kind, fl(x), fl(y), fl(cont(g)), fl(gx), ctx.param as number);
-      // The target's gradient (rarely wanted) is left out: PyTorch gives it for MSE only.
-      return [gx, null];
+      const ga = fl(cont(g));
+      native.pointLossBackward(kind, fl(x), fl(y), ga, fl(gx), ctx.param as number);
+      return [gx, ctx.needsInputGrad[1] ? pointLossTargetGrad(kind, x, y, ga, ctx.param as number) : null];
     },
   });
 }
@@ -381,9 +400,9 @@ function reducedPointLossOp(name: string, kind: PointLoss) {
     backward(ctx, g) {
       const [x, y] = ctx.saved;
       const gx = Tensor._empty(x._shape, x.dtype);
-      native.pointLossBackward(kind, fl(x), fl(y), scalarGrad(g, ctx.reduction as 'mean' | 'sum', x.numel()), fl(gx),
-        ctx.param as number);
-      return [gx, null];
+      const ga = scalarGrad(g, ctx.reduction as 'mean' | 'sum', x.numel());
+      native.pointLossBackward(kind, fl(x), fl(y), ga, fl(gx), ctx.param as number);
+      return [gx, ctx.needsInputGrad[1] ? pointLossTargetGrad(kind, x, y, ga, ctx.param as number) : null];
     },
   });
 }
@@ -427,11 +446,6 @@ function pairOperands(op: string, input: Tensor, target: Tensor): [Tensor, Tenso
 export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction } = {}): Tensor {
   reduction = checkReduction('mseLoss', reduction);
   const [x, y] = pairOperands('mseLoss', input, target);
-  if (target.requiresGrad) {
-    // Differentiable in both arguments: compose from ops.
-    const d = x.sub(y);
-    return reduce(d.mul(d), reduction);
-  }
   return pointLoss(mseOp, mseReducedOp, x, y, reduction);
 }
 
@@ -461,8 +475,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   if (posWeight.dtype === 'int32') throw new TypeError(`${op}: posWeight must be floating point, got int32`);
   if (!broadcastsTo(posWeight._shape, x._shape))
     throw new RangeError(`${op}: posWeight of shape ${fmtShape(posWeight._shape)} does not broadcast to the input's shape ${fmtShape(x._shape)} (use one weight per class, shape [C])`);
-  const pw = (posWeight.dtype === x.dtype ? posWeight : posWeight.to(x.dtype)).detach();
-  return bceLogitsPosWeightOp(x, { y: y.detach(), pw }, reduction);
+  const pw = posWeight.dtype === x.dtype ? posWeight : posWeight.to(x.dtype);
+  return bceLogitsPosWeightOp(x, y, pw, reduction);
 }
 
 /** Whether `from` broadcasts to exactly `to`. */
@@ -479,7 +493,6 @@ function broadcastsTo(from: number[], to: number[]): boolean {
 export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction } = {}): Tensor {
   reduction = checkReduction('l1Loss', reduction);
   const [x, y] = pairOperands('l1Loss', input, target);
-  if (target.requiresGrad) return reduce(x.sub(y).abs(), reduction);
   return pointLoss(l1Op, l1ReducedOp, x, y, reduction);
 }
 
@@ -506,27 +519,32 @@ export function huberLoss(input: Tensor, target: Tensor, { reduction = 'mean' as
 }
 
 /**
- * BCE with logits and pos_weight (PyTorch's formula): with lw = 1 + (pw - 1) y
- * and m = max(-x, 0), loss = (1 - y) x + lw (log(e^-m + e^(-x-m)) + m);
- * d loss / dx = lw sigmoid(x) - pw y.
+ * BCE with logits and pos_weight (PyTorch's formula): with lw = 1 + (pw - 1) y,
+ * m = max(-x, 0) and sp = softplus(-x) = log(e^-m + e^(-x-m)) + m,
+ * loss = (1 - y) x + lw sp; d/dx = lw sigmoid(x) - pw y;
+ * d/dy = (pw - 1) sp - x; d/dpw = y sp (the engine sums it to pw's shape).
  */
 const bceLogitsPosWeightOp = defineOp('binaryCrossEntropyWithLogits', {
-  forward(ctx, x: Tensor, aux: { y: Tensor; pw: Tensor }, reduction: Reduction) {
-    const { y, pw } = aux;
+  forward(ctx, x: Tensor, y: Tensor, pw: Tensor, reduction: Reduction) {
     const lw = pw.sub(1).mul(y).add(1);
     const m = x.neg().clamp(0);
-    const losses = U.rsubScalar(y, 1).mul(x).add(lw.mul(m.neg().exp().add(x.neg().sub(m).exp()).log().add(m)));
-    ctx.save(x);
-    Object.assign(ctx, { y, pw, lw, reduction });
+    const sp = m.neg().exp().add(x.neg().sub(m).exp()).log().add(m);
+    const losses = U.rsubScalar(y, 1).mul(x).add(lw.mul(sp));
+    ctx.save(x, y, pw);
+    Object.assign(ctx, { lw, sp, reduction });
     if (reduction === 'none') return cont(losses);
     return reduceInto(cont(losses), reduction);
   },
   backward(ctx, g) {
-    const [x] = ctx.saved;
-    const { y, pw, lw } = ctx as unknown as { y: Tensor; pw: Tensor; lw: Tensor };
+    const [x, y, pw] = ctx.saved;
+    const { lw, sp } = ctx as unknown as { lw: Tensor; sp: Tensor };
     const reduction = ctx.reduction as Reduction;
-    const d = lw.mul(x.sigmoid()).sub(pw.mul(y));
     const gs = reduction === 'none' ? g : reduction === 'sum' ? g.item() : g.item() / x.numel();
-    return [cont(d.mul(gs))];
+    const [needX, needY, needPw] = ctx.needsInputGrad;
+    return [
+      needX ? cont(lw.mul(x.sigmoid()).sub(pw.mul(y)).mul(gs)) : null,
+      needY ? cont(pw.sub(1).mul(sp).sub(x).mul(gs)) : null,
+      needPw ? cont(y.mul(sp).mul(gs)) : null,
+    ];
   },
 });

@@ -8,7 +8,7 @@ import { defineOp } from '../autograd/op';
 import { native } from '../native';
 import { fmtShape, numelOf } from '../shape';
 import { Tensor } from '../tensor';
-import { checkTensor, cont, fl } from './util';
+import { checkBool, checkTensor, cont, fl } from './util';
 
 type MaybeTensor = Tensor | null;
 
@@ -87,6 +87,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   const op = 'batchNorm';
   checkTensor(op, 'input', input);
   if (input.dtype === 'int32') throw new TypeError(`${op}: input must be floating point, got int32`);
+  checkBool(op, 'training', training);
   if (input.ndim < 2)
     throw new RangeError(`${op}: expected an input with at least 2 dims (N, C, *), got ${input.ndim}D input ${fmtShape(input._shape)}`);
   const c = input._shape[1];
@@ -103,7 +104,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   if (!training && rm === null)
     throw new TypeError(`${op}: runningMean and runningVar are required when training is false`);
   if (training && n * inner <= 1)
-    throw new RangeError(`Expected more than 1 value per channel when training, got input size ${fmtShape(input._shape)}`);
+    throw new RangeError(`${op}: Expected more than 1 value per channel when training, got input size ${fmtShape(input._shape)}`);
   const w = checkParam(op, 'weight', weight, c, input, 'one per channel');
   const b = checkParam(op, 'bias', bias, c, input, 'one per channel');
   return batchNormOp(cont(input), w, b, { mean: rm, var: rv }, training, momentum, eps, n, c, inner);

@@ -18,6 +18,13 @@ export function floatInput(t: Tensor): Tensor {
   return isFloat(t.dtype) ? t : t.to('float32');
 }
 
+/** A boolean flag: anything else ('no', 1) is a TypeError, never read as truthy or falsy. */
+export function checkBool(op: string, name: string, v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  const shown = typeof v === 'string' ? `${JSON.stringify(v)} (a string)` : typeof v === 'number' ? `${v} (a number)` : v === null ? 'null' : typeof v;
+  throw new TypeError(`${op}: ${name} must be a boolean (true or false), got ${shown}`);
+}
+
 export function checkTensor(op: string, name: string, x: unknown): Tensor {
   if (!(x instanceof Tensor))
     throw new TypeError(`${op}: argument '${name}' must be a Tensor, got ${x === null ? 'null' : typeof x}`);

@@ -1,5 +1,6 @@
 #include "binding/args.h"
 
+#include <charconv>
 #include <cmath>
 
 namespace tl {
@@ -40,6 +41,37 @@ std::string Describe(const Napi::Value& v) {
   if (v.IsFunction()) return "function";
   if (v.IsBigInt()) return "bigint";
   return "object";
+}
+
+std::string JsNumber(double x) {
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
+  if (x == 0) return "0";  // -0 too, as String(-0)
+  // The shortest digits that round-trip (as JS picks them), "d.ddde+XX", then
+  // laid out by ECMAScript's Number::toString rules.
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  std::string s(buf, r.ptr);
+  const bool neg = s[0] == '-';
+  if (neg) s.erase(0, 1);
+  const size_t e = s.find('e');
+  const int n = std::stoi(s.substr(e + 1)) + 1;  // the decimal point sits after n digits
+  std::string digits;
+  for (size_t i = 0; i < e; i++)
+    if (s[i] != '.') digits += s[i];
+  const int k = static_cast<int>(digits.size());
+  std::string out;
+  if (k <= n && n <= 21) {
+    out = digits + std::string(n - k, '0');
+  } else if (0 < n && n <= 21) {
+    out = digits.substr(0, n) + "." + digits.substr(n);
+  } else if (-6 < n && n <= 0) {
+    out = "0." + std::string(-n, '0') + digits;
+  } else {
+    out = digits.substr(0, 1) + (k > 1 ? "." + digits.substr(1) : "") + "e" + (n - 1 >= 0 ? "+" : "-") +
+          std::to_string(std::abs(n - 1));
+  }
+  return neg ? "-" + out : out;
 }
 
 static std::string Prefix(const char* op, const char* name) {
@@ -124,7 +156,7 @@ double ArgAnyNumber(const Napi::CallbackInfo& info, size_t i, const char* op, co
 
 double ArgNumber(const Napi::CallbackInfo& info, size_t i, const char* op, const char* name) {
   double x = ArgAnyNumber(info, i, op, name);
-  if (!std::isfinite(x)) ThrowRange(info.Env(), Prefix(op, name) + " must be finite, got " + std::to_string(x));
+  if (!std::isfinite(x)) ThrowRange(info.Env(), Prefix(op, name) + " must be finite, got " + JsNumber(x));
   return x;
 }
 
@@ -132,7 +164,7 @@ int64_t ArgInt(const Napi::CallbackInfo& info, size_t i, const char* op, const c
   double x = ArgAnyNumber(info, i, op, name);
   if (!(x == std::floor(x)) || x < static_cast<double>(lo) || x > static_cast<double>(hi))
     ThrowRange(info.Env(), Prefix(op, name) + " must be an integer in [" + std::to_string(lo) + ", " +
-                               std::to_string(hi) + "], got " + Napi::Number::New(info.Env(), x).ToString().Utf8Value());
+                               std::to_string(hi) + "], got " + JsNumber(x));
   return static_cast<int64_t>(x);
 }
 
@@ -166,7 +198,7 @@ std::vector<int64_t> ArgInts(const Napi::CallbackInfo& info, size_t i, const cha
       // Numbers print as JS would ("0.5", "NaN"); anything else by its kind
       // (converting it could throw, e.g. a Symbol, or run user code).
       ThrowRange(env, Prefix(op, name) + "[" + std::to_string(k) + "] must be an integer in [" + std::to_string(lo) +
-                          ", " + std::to_string(hi) + "], got " + (num ? e.ToString().Utf8Value() : Describe(e)));
+                          ", " + std::to_string(hi) + "], got " + (num ? JsNumber(x) : Describe(e)));
     out[k] = static_cast<int64_t>(x);
   }
   return out;

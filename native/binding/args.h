@@ -55,6 +55,9 @@ struct Array {
 [[noreturn]] void ThrowType(Napi::Env env, const std::string& msg);
 [[noreturn]] void ThrowRange(Napi::Env env, const std::string& msg);
 std::string Describe(const Napi::Value& v);  // "number", "Float64Array(3)", "undefined" ...
+// A number as JavaScript's String(x) prints it ("2", "-0.5", "1e-7", "NaN",
+// "Infinity"), for error messages; never std::to_string ("2.000000", "-nan").
+std::string JsNumber(double x);
 
 // Whether typed array v is backed by a SharedArrayBuffer (false for other values).
 bool IsSharedBacked(const Napi::Value& v);

@@ -76,8 +76,8 @@ Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
   if (rm.present != rv.present)
     ThrowType(env, "batchNormForward: pass both runningMean and runningVar, or neither");
   if (!(momentum >= 0 && momentum <= 1))
-    ThrowRange(env, "batchNormForward: argument 'momentum' must be in [0, 1], got " + std::to_string(momentum));
-  if (!(eps >= 0)) ThrowRange(env, "batchNormForward: argument 'eps' must be >= 0, got " + std::to_string(eps));
+    ThrowRange(env, "batchNormForward: argument 'momentum' must be in [0, 1], got " + JsNumber(momentum));
+  if (!(eps >= 0)) ThrowRange(env, "batchNormForward: argument 'eps' must be >= 0, got " + JsNumber(eps));
   // y may be x (each channel reads all of its x before writing its y); the
   // running stats are written, so they overlap nothing; weight and bias are
   // read after y of earlier channels is written.
@@ -161,7 +161,7 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
   RequireParam(env, op, "x", x, bias, static_cast<size_t>(n));
   RequireLength(env, op, "saveMean", sm, static_cast<size_t>(m));
   RequireLength(env, op, "saveRstd", sr, static_cast<size_t>(m));
-  if (!(eps >= 0)) ThrowRange(env, "layerNormForward: argument 'eps' must be >= 0, got " + std::to_string(eps));
+  if (!(eps >= 0)) ThrowRange(env, "layerNormForward: argument 'eps' must be >= 0, got " + JsNumber(eps));
   RequireSameOrDisjoint(env, op, "y", y, "x", x);
   RequireNoneOverlap(env, op, {{"y", y, true}, weight, bias, {"saveMean", sm, true}, {"saveRstd", sr, true}});
   RequireNoneOverlap(env, op, {{"x", x, true}, {"saveMean", sm, true}, {"saveRstd", sr, true}});

@@ -25,15 +25,13 @@ struct EnvGenerator {
 
 rng::Generator& Gen(Napi::Env env) { return EnvState<EnvGenerator>(env).g; }
 
-std::string Num(Napi::Env env, double x) { return Napi::Number::New(env, x).ToString().Utf8Value(); }
-
 // manualSeed(seed): an integer in [-2^63, 2^64); negatives wrap to uint64 like torch.manual_seed.
 Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RequireArgs(info, "manualSeed", 1);
   double s = ArgAnyNumber(info, 0, "manualSeed", "seed");
   if (!(s == std::floor(s)) || s < -9223372036854775808.0 || s >= 18446744073709551616.0)
-    ThrowRange(env, "manualSeed: argument 'seed' must be an integer in [-2^63, 2^64), got " + Num(env, s));
+    ThrowRange(env, "manualSeed: argument 'seed' must be an integer in [-2^63, 2^64), got " + JsNumber(s));
   const uint64_t seed = s < 0 ? static_cast<uint64_t>(static_cast<int64_t>(s)) : static_cast<uint64_t>(s);
   Gen(env).manual_seed(seed);
   return env.Undefined();
@@ -48,7 +46,7 @@ Napi::Value Uniform(const Napi::CallbackInfo& info) {
   double from = ArgNumber(info, 1, op, "from");
   double to = ArgNumber(info, 2, op, "to");
   if (!(from <= to))
-    ThrowRange(env, "uniform: expects from <= to, got from=" + Num(env, from) + " and to=" + Num(env, to));
+    ThrowRange(env, "uniform: expects from <= to, got from=" + JsNumber(from) + " and to=" + JsNumber(to));
   if (out.dtype == Dtype::F32) {
     if (!std::isfinite(static_cast<float>(to) - static_cast<float>(from)))
       ThrowRange(env, "uniform: to - from must be finite in float32");
@@ -68,7 +66,7 @@ Napi::Value Normal(const Napi::CallbackInfo& info) {
   Array out = ArgArray(info, 0, op, "out", kFloat);
   double mean = ArgNumber(info, 1, op, "mean");
   double std = ArgNumber(info, 2, op, "std");
-  if (std < 0) ThrowRange(env, "normal: expects std >= 0, got " + Num(env, std));
+  if (std < 0) ThrowRange(env, "normal: expects std >= 0, got " + JsNumber(std));
   if (out.dtype == Dtype::F32)
     rng::normal<float>(Gen(env), out.length, out.as<float>(), mean, std);
   else
@@ -117,7 +115,7 @@ Napi::Value Bernoulli(const Napi::CallbackInfo& info) {
   RequireArgs(info, op, 2);
   Array out = ArgArray(info, 0, op, "out", kFloat);
   double p = ArgAnyNumber(info, 1, op, "p");
-  if (!(p >= 0 && p <= 1)) ThrowRange(env, "bernoulli: expects 0 <= p <= 1, got " + Num(env, p));
+  if (!(p >= 0 && p <= 1)) ThrowRange(env, "bernoulli: expects 0 <= p <= 1, got " + JsNumber(p));
   if (out.dtype == Dtype::F32)
     rng::bernoulli<float>(Gen(env), out.length, out.as<float>(), p);
   else

@@ -182,7 +182,7 @@ Array ArgClassWeight(const Napi::CallbackInfo& info, size_t i, const char* op, c
 double ArgSmoothing(const Napi::CallbackInfo& info, size_t i, const char* op) {
   const double e = ArgNumber(info, i, op, "labelSmoothing");
   if (!(e >= 0 && e <= 1))
-    ThrowRange(info.Env(), std::string(op) + ": argument 'labelSmoothing' must be in [0, 1], got " + std::to_string(e));
+    ThrowRange(info.Env(), std::string(op) + ": argument 'labelSmoothing' must be in [0, 1], got " + JsNumber(e));
   return e;
 }
 
@@ -356,9 +356,9 @@ Napi::Value SoftCrossEntropyBackward(const Napi::CallbackInfo& info) {
 double ArgLossParam(const Napi::CallbackInfo& info, size_t i, const char* op, PointLoss kind) {
   const double p = ArgNumber(info, i, op, "param");
   if (kind == PointLoss::SmoothL1 && !(p >= 0))
-    ThrowRange(info.Env(), std::string(op) + ": argument 'param' (beta) must be >= 0, got " + std::to_string(p));
+    ThrowRange(info.Env(), std::string(op) + ": argument 'param' (beta) must be >= 0, got " + JsNumber(p));
   if (kind == PointLoss::Huber && !(p > 0))
-    ThrowRange(info.Env(), std::string(op) + ": argument 'param' (delta) must be > 0, got " + std::to_string(p));
+    ThrowRange(info.Env(), std::string(op) + ": argument 'param' (delta) must be > 0, got " + JsNumber(p));
   return p;
 }
 

@@ -27,14 +27,21 @@ Napi::Value SetFlushDenormal(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// fmaPeak(isa, threads, seconds) -> GFLOP/s (float32) of `threads` threads.
+// fmaPeak(isa, threads, seconds) -> GFLOP/s (float32) of `threads` threads
+// (at most the pool's), measured for `seconds` of wall time whatever the thread count.
+constexpr double kMaxPeakSeconds = 5;
 Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   const char* op = "fmaPeak";
   RequireArgs(info, op, 3);
   std::string name = ArgString(info, 0, op, "isa");
   const int threads = static_cast<int>(ArgInt(info, 1, op, "threads", 1, kMaxThreads));
+  if (threads > num_threads())
+    ThrowRange(info.Env(), "fmaPeak: argument 'threads' is " + std::to_string(threads) + " but the thread pool has " +
+                               std::to_string(num_threads()) + " (setNumThreads)");
   const double seconds = ArgNumber(info, 2, op, "seconds");
-  if (!(seconds > 0 && seconds <= 10)) ThrowRange(info.Env(), "fmaPeak: argument 'seconds' must be in (0, 10]");
+  if (!(seconds > 0 && seconds <= kMaxPeakSeconds))
+    ThrowRange(info.Env(), "fmaPeak: argument 'seconds' must be in (0, " + JsNumber(kMaxPeakSeconds) + "], got " +
+                               JsNumber(seconds));
   Isa isa;
   if (!parse_isa(name, &isa))
     ThrowRange(info.Env(), "fmaPeak: unknown instruction set '" + name + "'; expected scalar, avx2 or avx512");

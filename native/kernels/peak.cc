@@ -27,26 +27,34 @@ double fma_loop_scalar(int64_t iters) {
 }
 
 double fma_peak_gflops(Isa isa, int threads, double seconds) {
+  using Clock = std::chrono::steady_clock;
   double (*loop)(int64_t) = fma_loop_scalar;
   if (isa == Isa::Avx512) loop = fma_loop_avx512;
   else if (isa == Isa::Avx2) loop = fma_loop_avx2;
   threads = std::max(1, std::min(threads, num_threads()));
-  // Calibrate the iteration count on one thread (~10 ms), then time the real run.
-  int64_t iters = 1 << 16;
+  seconds = std::min(std::max(seconds, 1e-3), 10.0);
+  // A chunk of about 1 ms on one thread.
+  int64_t chunk = 1 << 10;
   for (;;) {
-    auto t0 = std::chrono::steady_clock::now();
-    loop(iters);
-    double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (dt > 0.01 || iters > (int64_t(1) << 40)) {
-      iters = std::max<int64_t>(1, int64_t(double(iters) * seconds / std::max(dt, 1e-9)));
-      break;
-    }
-    iters *= 4;
+    auto t0 = Clock::now();
+    loop(chunk);
+    double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (dt > 1e-3 || chunk > (int64_t(1) << 40)) break;
+    chunk *= 2;
   }
+  // Every thread runs chunks until one shared deadline, so the run lasts
+  // `seconds` (plus at most a chunk) for any thread count, also when threads
+  // share cores (a count calibrated on one thread took threads/cores times longer).
   std::vector<double> flops(threads, 0.0);
-  auto t0 = std::chrono::steady_clock::now();
-  parallel_for(threads, [&](int64_t t) { flops[t] = loop(iters); });
-  double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto t0 = Clock::now();
+  const auto deadline = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  parallel_for(threads, [&](int64_t t) {
+    double f = 0;
+    do f += loop(chunk);
+    while (Clock::now() < deadline);
+    flops[t] = f;
+  });
+  double dt = std::chrono::duration<double>(Clock::now() - t0).count();
   double total = 0;
   for (double f : flops) total += f;
   return total / dt / 1e9;

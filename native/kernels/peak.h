@@ -20,8 +20,9 @@ double fma_loop_scalar(int64_t iters);
 double fma_loop_avx2(int64_t iters);    // peak.avx2.cc; 0 when not compiled for x86
 double fma_loop_avx512(int64_t iters);  // peak.avx512.cc
 
-// GFLOP/s of `threads` threads each running the loop of `isa` for about
-// `seconds` (the thread pool runs them; threads above num_threads() are not used).
+// GFLOP/s of `threads` threads each running the loop of `isa` until `seconds`
+// (clamped to [1 ms, 10 s]) have passed on the clock (the thread pool runs them;
+// threads above num_threads() are not used: the binding refuses them).
 double fma_peak_gflops(Isa isa, int threads, double seconds);
 
 }  // namespace tl

@@ -174,6 +174,34 @@ describe('DataLoader with samplers', () => {
       /^DataLoader: the sampler yielded index 3, out of range for a dataset of 3 samples$/);
   });
 
+  test('every sampler index is checked before it is used: no wrap-around, no coercion', () => {
+    const ds = indexed(3);
+    const load = (sampler: unknown[]) => () => [...new data.DataLoader(ds, { sampler: sampler as number[] })];
+    // 2^32 + 1 would wrap to 1 in an Int32Array.
+    expect(load([0, 2 ** 32 + 1])).toThrow(/^DataLoader: the sampler yielded index 4294967297, out of range for a dataset of 3 samples$/);
+    expect(load([-1])).toThrow(/^DataLoader: the sampler yielded index -1, out of range/);
+    expect(load(['1'])).toThrow(TypeError);
+    expect(load(['1'])).toThrow(/^DataLoader: the sampler yielded index "1" \(string\); indices must be integers$/);
+    expect(load([1.5])).toThrow(/^DataLoader: the sampler yielded index 1.5 \(number\); indices must be integers$/);
+    expect(load([NaN])).toThrow(/index NaN \(number\)/);
+    expect(load([undefined])).toThrow(/index undefined \(undefined\)/);
+    const big = { length: 2 ** 33, getItem: (i: number) => [torch.tensor([i])] };
+    expect(() => [...new data.DataLoader(big, { sampler: [2 ** 32 + 1] })]).toThrow(
+      /^DataLoader: the sampler yielded index 4294967297; indices above 2147483647 are not supported$/);
+  });
+
+  test('boolean options must be booleans', () => {
+    expect(() => new data.DataLoader(indexed(4), { shuffle: 'yes' as unknown as boolean })).toThrow(
+      /^DataLoader: shuffle option must be a boolean \(true or false\), got "yes" \(a string\)$/);
+    expect(() => new data.DataLoader(indexed(4), { dropLast: 1 as unknown as boolean })).toThrow(TypeError);
+    expect(() => new data.DataLoader(indexed(4), { persistentWorkers: 'no' as unknown as boolean })).toThrow(TypeError);
+  });
+
+  test('numWorkers has an upper bound', () => {
+    expect(() => new data.DataLoader(indexed(4), { numWorkers: 1e6 })).toThrow(RangeError);
+    expect(() => new data.DataLoader(indexed(4), { numWorkers: 65 })).toThrow(/^DataLoader: numWorkers option should be at most 64 \(got 65\)/);
+  });
+
   test('PyTorch\'s errors for exclusive options', () => {
     const ds = indexed(4);
     const bs = new data.BatchSampler(new data.SequentialSampler(ds), 2, false);

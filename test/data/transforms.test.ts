@@ -110,6 +110,29 @@ describe('geometric transforms on images and tensors', () => {
     expect(() => new T.RandomRotation(-5)).toThrow(/^RandomRotation: If degrees is a single number, it must be positive; got -5$/);
   });
 
+  test('a fill that the pixels cannot hold is a RangeError naming it, not a wrapped byte', () => {
+    // 300 would be stored as 44 in a byte, -1 as 255, 2.5 as 2.
+    for (const fill of [300, 256, -1, 2.5]) {
+      expect(() => new T.RandomCrop(4, { padding: 1, fill }).forward(img())).toThrow(RangeError);
+      expect(() => new T.RandomCrop(4, { padding: 1, fill }).forward(img()))
+        .toThrow(new RegExp(`^RandomCrop: fill ${fill} does not fit a uint8 image \\(an integer in \\[0, 255\\]\\)$`));
+      expect(() => new T.RandomRotation(10, { fill }).forward(img())).toThrow(/^RandomRotation: fill .* does not fit a uint8 image/);
+    }
+    expect(() => new T.RandomCrop(4, { padding: 1, fill: 2.5 }).forward(torch.zeros([1, 3, 4], { dtype: 'int32' })))
+      .toThrow(/^RandomCrop: fill 2.5 does not fit an int32 tensor/);
+    expect(() => new T.RandomCrop(4, { padIfNeeded: 1 as unknown as boolean })).toThrow(/^RandomCrop: padIfNeeded must be a boolean/);
+    expect(() => new T.GaussianNoise({ clip: 'no' as unknown as boolean })).toThrow(/^GaussianNoise: clip must be a boolean/);
+    // Non-finite is wrong for any input; a non-number is a TypeError.
+    expect(() => new T.RandomCrop(4, { fill: NaN })).toThrow(/^RandomCrop: fill must be a finite number, got NaN$/);
+    expect(() => new T.RandomRotation(10, { fill: Infinity })).toThrow(RangeError);
+    expect(() => new T.RandomRotation(10, { fill: '0' as unknown as number })).toThrow(TypeError);
+    // Float images take any finite fill; bytes take 0..255.
+    const t = new T.RandomCrop([5, 6], { padding: 1, fill: -3.5 }).forward(torch.zeros([1, 3, 4])) as torch.Tensor;
+    expect(values(t)).toContain(-3.5);
+    const b = new T.RandomCrop([5, 6], { padding: 1, fill: 255 }).forward(img()) as torch.data.Image;
+    expect(rows(b)[0]).toEqual([255, 255, 255, 255, 255, 255]);
+  });
+
   test('GaussianNoise: mean and spread of the noise; clipping', () => {
     const x = torch.full([20000], 0.5);
     const y = underLoader(3, 0, 0, () => new T.GaussianNoise({ sigma: 0.1, clip: false }).forward(x));

@@ -123,6 +123,22 @@ describe('worker lifetime', () => {
     expect(threads.has(0)).toBe(false); // not the main thread
   });
 
+  test('no more workers than the epoch has batches', async () => {
+    const loader = new data.DataLoader(new Slow(6, 1), { batchSize: 3, numWorkers: 8, workerDataset: recipe(6, 1) });
+    const threads = new Set<number>();
+    let live = 0;
+    for (const [, tid] of loader) {
+      values(tid).forEach((t) => threads.add(t));
+      live = Math.max(live, data.liveWorkerCount());
+    }
+    expect(live).toBe(2);
+    expect(threads.size).toBe(2);
+    expect(await noLiveWorkers()).toBe(0);
+    // An empty epoch starts none.
+    expect([...new data.DataLoader(new Slow(0, 0), { batchSize: 3, numWorkers: 8, workerDataset: recipe(0, 0) })]).toEqual([]);
+    expect(data.liveWorkerCount()).toBe(0);
+  });
+
   test('persistent workers serve every epoch until close()', async () => {
     const loader = new data.DataLoader(new Slow(8, 0), { batchSize: 2, numWorkers: 2, persistentWorkers: true, workerDataset: recipe(8, 0) });
     const ids = (it: Iterable<[torch.Tensor, torch.Tensor]>) => new Set([...it].flatMap(([, t]) => values(t)));

@@ -397,3 +397,30 @@ describe('every export checks its argument count against binding.d.ts', () => {
     expectThrow(() => fn(), 'TypeError', new RegExp(`${name}: expected ${n} ${word}, got 0$`));
   });
 });
+
+describe('numbers in native error messages print as JavaScript prints them', () => {
+  // Not std::to_string's "1.500000", "-nan", "inf", "-0.000000".
+  const x = new F(12), y = new F(12), sm = new Float64Array(3), si = new Float64Array(3);
+  test.each([
+    [1.5, /argument 'momentum' must be in \[0, 1\], got 1.5$/],
+    [2, /argument 'momentum' must be in \[0, 1\], got 2$/],
+    [-0.5, /got -0.5$/],
+    [1e21, /got 1e\+21$/],
+    [123456789012, /got 123456789012$/],
+  ])('batchNormForward momentum %p', (m, re) => {
+    expectThrow(() => native.batchNormForward(x, 4, 3, 1, null, null, null, null, true, m, 1e-5, y, sm, si), 'RangeError', re);
+  });
+  test('eps, beta, delta, NaN and infinities', () => {
+    expectThrow(() => native.batchNormForward(x, 4, 3, 1, null, null, null, null, true, 0.1, -1e-7, y, sm, si),
+      'RangeError', /batchNormForward: argument 'eps' must be >= 0, got -1e-7$/);
+    expectThrow(() => native.layerNormForward(x, 3, 4, null, null, -0.000001, y, sm, new Float64Array(3)),
+      'RangeError', /layerNormForward: argument 'eps' must be >= 0, got -0.000001$/);
+    expectThrow(() => native.layerNormForward(x, 3, 4, null, null, NaN, y, sm, new Float64Array(3)),
+      'RangeError', /layerNormForward: argument 'eps' must be finite, got NaN$/);
+    expectThrow(() => native.layerNormForward(x, 3, 4, null, null, -Infinity, y, sm, new Float64Array(3)),
+      'RangeError', /layerNormForward: argument 'eps' must be finite, got -Infinity$/);
+    expectThrow(() => native.pointLoss(PointLoss.SmoothL1, x, x, y, -0.25), 'RangeError', /pointLoss: argument 'param' \(beta\) must be >= 0, got -0.25$/);
+    expectThrow(() => native.pointLoss(PointLoss.Huber, x, x, y, -3), 'RangeError', /pointLoss: argument 'param' \(delta\) must be > 0, got -3$/);
+    expectThrow(() => native.setNumThreads(2.5e-8), 'RangeError', /must be an integer in \[1, 256\], got 2.5e-8$/);
+  });
+});

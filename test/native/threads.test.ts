@@ -38,6 +38,12 @@ describe('thread count', () => {
     expect(() => torch.setNumThreads(1.5)).toThrow(/^setNumThreads: n must be a positive integer, got 1.5$/);
     expectThrow(() => native.setNumThreads(0), 'RangeError', /setNumThreads: argument 'n' must be an integer in \[1, 256\]/);
     expectThrow(() => native.setNumThreads('2' as unknown as number), 'TypeError', /setNumThreads: argument 'n' must be a number/);
+    // A string is a TypeError (not coerced), as the other flags.
+    expect(() => torch.setNumThreads('2' as unknown as number)).toThrow(TypeError);
+    expect(() => torch.setNumThreads('2' as unknown as number)).toThrow(/^setNumThreads: n must be a number, got string$/);
+    expect(() => torch.setNumThreads(NaN)).toThrow(RangeError);
+    expect(() => torch.setFlushDenormal('yes' as unknown as boolean)).toThrow(TypeError);
+    expect(torch.getNumThreads()).toBe(3);
   });
 
   // Big enough to be split across threads (>= 2 MFLOP), with edges that are not
@@ -134,7 +140,23 @@ describe('fmaPeak', () => {
   test('bad arguments', () => {
     expectThrow(() => native.fmaPeak('sse9', 1, 0.1), 'RangeError', /fmaPeak: unknown instruction set 'sse9'/);
     expectThrow(() => native.fmaPeak('scalar', 0, 0.1), 'RangeError', /fmaPeak: argument 'threads'/);
-    expectThrow(() => native.fmaPeak('scalar', 1, 0), 'RangeError', /fmaPeak: argument 'seconds' must be in \(0, 10\]/);
-    expectThrow(() => native.fmaPeak('scalar', 1, 11), 'RangeError', /fmaPeak: argument 'seconds'/);
+    expectThrow(() => native.fmaPeak('scalar', 1, 0), 'RangeError', /fmaPeak: argument 'seconds' must be in \(0, 5\], got 0$/);
+    expectThrow(() => native.fmaPeak('scalar', 1, 11), 'RangeError', /fmaPeak: argument 'seconds' must be in \(0, 5\], got 11$/);
+    expectThrow(() => native.fmaPeak('scalar', 1, NaN), 'RangeError', /fmaPeak: argument 'seconds' must be finite, got NaN$/);
+    expectThrow(() => native.fmaPeak('scalar', 1, '1' as unknown as number), 'TypeError', /fmaPeak: argument 'seconds' must be a number, got string$/);
+    expectThrow(() => native.fmaPeak('scalar', 1.5, 0.1), 'RangeError', /fmaPeak: argument 'threads' must be an integer in \[1, 256\], got 1.5$/);
+    native.setNumThreads(2);
+    expectThrow(() => native.fmaPeak('scalar', 3, 0.1), 'RangeError', /fmaPeak: argument 'threads' is 3 but the thread pool has 2 \(setNumThreads\)$/);
+  });
+
+  test('lasts the time asked for with any thread count, also with more threads than cores', () => {
+    // More threads than cores: each thread gets a share of a core. A run sized on one thread took n/cores times longer.
+    const n = Math.min(256, 8 * os.cpus().length);
+    native.setNumThreads(n);
+    const t0 = process.hrtime.bigint();
+    expect(native.fmaPeak(native.activeIsa(), n, 0.2)).toBeGreaterThan(0.5);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    expect(ms).toBeGreaterThan(190);
+    expect(ms).toBeLessThan(800);
   });
 });

@@ -186,3 +186,62 @@ describe('every loss', () => {
     expect(lossFn.forward(head.forward(lin.forward(x)), y).item()).toBeLessThan(before.item());
   });
 });
+
+describe('a target (or posWeight) that requires grad gets its gradient', () => {
+  // PyTorch differentiates every point loss in its target too (BCE's target
+  // since 2.0); none of them may drop that gradient silently.
+  const cases: [string, (x: torch.Tensor, y: torch.Tensor, r: Reduction) => torch.Tensor, () => torch.Tensor][] = [
+    ['mseLoss', (x, y, r) => F.mseLoss(x, y, { reduction: r }), () => torch.randn([2, 3], { dtype: 'float64' })],
+    ['l1Loss', (x, y, r) => F.l1Loss(x, y, { reduction: r }), () => torch.randn([2, 3], { dtype: 'float64' })],
+    ['smoothL1Loss', (x, y, r) => F.smoothL1Loss(x, y, { reduction: r, beta: 0.7 }), () => torch.randn([2, 3], { dtype: 'float64' })],
+    ['huberLoss', (x, y, r) => F.huberLoss(x, y, { reduction: r, delta: 0.7 }), () => torch.randn([2, 3], { dtype: 'float64' })],
+    ['binaryCrossEntropy', (x, y, r) => F.binaryCrossEntropy(x, y, { reduction: r }),
+      () => torch.rand([2, 3], { dtype: 'float64' }).mul(0.8).add(0.1)],
+    ['binaryCrossEntropyWithLogits', (x, y, r) => F.binaryCrossEntropyWithLogits(x, y, { reduction: r }),
+      () => torch.randn([2, 3], { dtype: 'float64' })],
+  ];
+
+  test.each(cases)('%s: gradcheck in float64 in input and target, each reduction', (_name, f, make) => {
+    torch.manualSeed(3);
+    for (const r of REDUCTIONS) {
+      const x = make().requiresGrad_();
+      const y = torch.rand([2, 3], { dtype: 'float64' }).requiresGrad_();
+      expect(torch.autograd.gradcheck((xx, yy) => f(xx, yy, r), [x, y])).toBe(true);
+      // The target alone, too.
+      const x2 = make();
+      const y2 = torch.rand([2, 3], { dtype: 'float64' }).requiresGrad_();
+      f(x2, y2, r).sum().backward();
+      expect(y2.grad).not.toBeNull();
+      expect(torch.autograd.gradcheck((yy) => f(x2, yy, r), [y2])).toBe(true);
+    }
+  });
+
+  test('the symmetric losses give the target minus the input\'s gradient', () => {
+    const x = torch.tensor([1, 2, 3, 4], { requiresGrad: true });
+    const y = torch.tensor([0, 2, 5, 3.5], { requiresGrad: true });
+    F.smoothL1Loss(x, y).backward();
+    expectClose(y.grad!, x.grad!.neg());
+  });
+
+  test('binaryCrossEntropyWithLogits with posWeight: gradcheck in input, target and posWeight', () => {
+    torch.manualSeed(4);
+    for (const r of REDUCTIONS) {
+      const x = torch.randn([4, 3], { dtype: 'float64', requiresGrad: true });
+      const y = torch.rand([4, 3], { dtype: 'float64', requiresGrad: true });
+      const pw = torch.rand([3], { dtype: 'float64' }).add(0.5).requiresGrad_();
+      expect(torch.autograd.gradcheck((xx, yy, pp) => F.binaryCrossEntropyWithLogits(xx, yy, { reduction: r, posWeight: pp }),
+        [x, y, pw])).toBe(true);
+    }
+  });
+
+  test('class weights that require grad are an error, not a silently missing gradient', () => {
+    const w = torch.ones([3], { requiresGrad: true });
+    const t = torch.tensor([0, 2], { dtype: 'int32' });
+    expect(() => F.crossEntropy(torch.randn([2, 3]), t, { weight: w }))
+      .toThrow(/^crossEntropy: not differentiable with respect to 'weight'/);
+    expect(() => F.nllLoss(torch.randn([2, 3]), t, { weight: w })).toThrow(/^nllLoss: not differentiable with respect to 'weight'/);
+    // Under noGrad, or detached, it is fine.
+    expect(() => F.crossEntropy(torch.randn([2, 3]), t, { weight: w.detach() })).not.toThrow();
+    expect(() => torch.noGrad(() => F.nllLoss(torch.randn([2, 3]), t, { weight: w }))).not.toThrow();
+  });
+});

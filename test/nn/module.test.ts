@@ -407,3 +407,27 @@ describe('loadStateDict options', () => {
     expect(() => a.loadStateDict(sd, { strict: 'no' as unknown as boolean })).toThrow(/^loadStateDict: strict must be a boolean, got string/);
   });
 });
+
+describe('boolean flags', () => {
+  test('a non-boolean flag is a TypeError naming the layer and the flag, never read as truthy', () => {
+    const F = nn.functional;
+    const cases: [() => unknown, RegExp][] = [
+      [() => new nn.Linear(2, 3, { bias: 'no' as unknown as boolean }), /^Linear: bias must be a boolean \(true or false\), got "no" \(a string\)$/],
+      [() => new nn.BatchNorm1d(3, { affine: 1 as unknown as boolean }), /^BatchNorm1d: affine must be a boolean \(true or false\), got 1 \(a number\)$/],
+      [() => new nn.BatchNorm1d(3, { trackRunningStats: 'false' as unknown as boolean }), /^BatchNorm1d: trackRunningStats must be a boolean/],
+      [() => new nn.LayerNorm(3, { elementwiseAffine: null as unknown as boolean }), /^LayerNorm: elementwiseAffine must be a boolean \(true or false\), got null$/],
+      [() => new nn.Linear(2, 3).train('yes' as unknown as boolean), /^train: mode must be a boolean/],
+      [() => new nn.Linear(2, 3).zeroGrad(0 as unknown as boolean), /^zeroGrad: setToNone must be a boolean/],
+      [() => F.dropout(torch.ones([2]), 0.5, 0 as unknown as boolean), /^dropout: training must be a boolean/],
+      [() => F.batchNorm(torch.ones([2, 3]), null, null, { training: 1 as unknown as boolean }), /^batchNorm: training must be a boolean/],
+    ];
+    for (const [f, re] of cases) {
+      expect(f).toThrow(TypeError);
+      expect(f).toThrow(re);
+    }
+    // undefined takes the default; real booleans work.
+    expect(new nn.Linear(2, 3, { bias: false }).bias).toBe(null);
+    expect(new nn.Linear(2, 3, { bias: undefined }).bias).not.toBe(null);
+    expect(new nn.BatchNorm1d(3, { affine: false, trackRunningStats: false }).weight).toBe(null);
+  });
+});

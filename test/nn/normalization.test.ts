@@ -5,6 +5,7 @@
 // and every bad input with its message.
 import * as torch from 'torchlet';
 import { expectMatch, layers, toTensor } from './layers_fixture';
+import { values } from '../fixtures/nn';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -95,12 +96,43 @@ describe('bad input', () => {
   test('BatchNorm1d: one value per channel in training is PyTorch\'s error; (1, C, 2) and eval are fine', () => {
     const bn = new nn.BatchNorm1d(3);
     expect(() => bn.forward(torch.zeros([1, 3]))).toThrow(RangeError);
-    expect(() => bn.forward(torch.zeros([1, 3]))).toThrow(/^Expected more than 1 value per channel when training, got input size \[1, 3\]$/);
-    expect(() => bn.forward(torch.zeros([1, 3, 1]))).toThrow(/^Expected more than 1 value per channel when training, got input size \[1, 3, 1\]$/);
+    expect(() => bn.forward(torch.zeros([1, 3]))).toThrow(/^BatchNorm1d: Expected more than 1 value per channel when training, got input size \[1, 3\]$/);
+    expect(() => bn.forward(torch.zeros([1, 3, 1]))).toThrow(/^BatchNorm1d: Expected more than 1 value per channel when training, got input size \[1, 3, 1\]$/);
+    expect(() => F.batchNorm(torch.zeros([1, 3]), null, null, { training: true })).toThrow(
+      /^batchNorm: Expected more than 1 value per channel when training, got input size \[1, 3\]$/);
     expect(bn.numBatchesTracked!.item()).toBe(0); // the refused batch left the state alone
     expect(bn.forward(torch.ones([1, 3, 2])).shape).toEqual([1, 3, 2]);
     bn.eval();
     expect(bn.forward(torch.ones([1, 3])).shape).toEqual([1, 3]);
+  });
+
+  test('BatchNorm1d: a refused call leaves the running statistics and the batch count alone', () => {
+    for (const momentum of [0.1, null]) {
+      const bn = new nn.BatchNorm1d(3, { momentum });
+      bn.forward(torch.randn([4, 3]));
+      const before = () => [values(bn.runningMean!), values(bn.runningVar!), bn.numBatchesTracked!.item()];
+      const state = before();
+      expect(() => bn.forward(torch.zeros([1, 3]))).toThrow(/^BatchNorm1d: Expected more than 1 value/);
+      expect(() => bn.forward(torch.zeros([4, 5]))).toThrow(/^BatchNorm1d: expected input with 3 channels/);
+      expect(() => bn.forward(torch.zeros([4, 3], { dtype: 'int32' }))).toThrow(/^batchNorm: input must be floating point, got int32$/);
+      expect(() => bn.forward(torch.zeros([4, 3], { dtype: 'float64' }))).toThrow(/^batchNorm: runningMean has dtype float32 but the input is float64$/);
+      expect(before()).toEqual(state);
+      expect(state[2]).toBe(1);
+      // The next accepted batch counts as the second (the cumulative average's factor 1/2).
+      bn.forward(torch.randn([4, 3]));
+      expect(bn.numBatchesTracked!.item()).toBe(2);
+    }
+  });
+
+  test('layers too large for any memory are a RangeError naming the layer and the sizes', () => {
+    expect(() => new nn.Linear(1e9, 1e9)).toThrow(RangeError);
+    expect(() => new nn.Linear(1e9, 1e9)).toThrow(
+      /^Linear: weight \[1000000000, 1000000000\], bias \[1000000000\] of float32 need .* GiB, more than this machine's memory \(.* GiB\)$/);
+    expect(() => new nn.LayerNorm([1e6, 1e6])).toThrow(/^LayerNorm: weight \[1000000, 1000000\], bias \[1000000, 1000000\] of float32 need .* GiB, more than this machine's memory/);
+    expect(() => new nn.LayerNorm([1e13])).toThrow(RangeError);
+    expect(() => new nn.BatchNorm1d(1e13)).toThrow(/^BatchNorm1d: weight \[10000000000000\], bias .*, running_mean .*, running_var .* need/);
+    // Without parameters nothing is allocated: no limit.
+    expect(new nn.LayerNorm([1e13], { elementwiseAffine: false }).weight).toBe(null);
   });
 
   test('LayerNorm: normalizedShape that does not match the trailing dims', () => {
