@@ -109,6 +109,7 @@ export abstract class Optimizer<O extends object> {
 
   /** Clears the gradients (to null by default, like PyTorch 2's set_to_none). */
   zeroGrad(setToNone = true): void {
+    checkBool(`${this.constructor.name}.zeroGrad`, 'setToNone', setToNone);
     for (const g of this.paramGroups)
       for (const p of g.params) {
         if (setToNone) p._dropGrad();

@@ -269,3 +269,8 @@ describe('zeroGrad recycles gradient buffers nobody has seen', () => {
     pa.forEach((p, i) => expect(p.toArray()).toEqual(pb[i].toArray()));
   });
 });
+
+test('zeroGrad takes a boolean setToNone', () => {
+  const opt = new torch.optim.SGD([torch.zeros([2], { requiresGrad: true })], { lr: 0.1 });
+  expect(() => opt.zeroGrad('no' as never)).toThrow(new TypeError('SGD.zeroGrad: setToNone must be a boolean, got string'));
+});
