@@ -177,7 +177,9 @@ export class Tensor {
   /** @internal the contiguous typed view; the tensor must be contiguous. */
   _flat(): TypedArray {
     this._live('tensor');
-    return this._storage.data.subarray(this._offset, this._offset + this.numel());
+    const data = this._storage.data, n = this.numel();
+    // A tensor over its whole storage (the common case) needs no new view.
+    return this._offset === 0 && n === data.length ? data : data.subarray(this._offset, this._offset + n);
   }
   /** The single value of a one-element tensor as a JS number. */
   item(): number {
