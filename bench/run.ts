@@ -359,7 +359,7 @@ function housingData(): { x: number[][]; y: number[] } {
   const o = median(ours), p = peer ? median(peer.seconds) : NaN;
   row('13-5-1 x ' + steps, `torchlet ${f2(o)} s (${f1((o / steps) * 1e6)} us/step)`, peer ? `PyTorch ${f2(p)} s (${f1((p / steps) * 1e6)} us/step)` : 'PyTorch n/a', peer ? `ratio ${f2(o / p)}` : '');
   report.housing = { steps, torchlet: ours, torch: peer?.seconds };
-  target('13-5-1 network, 5000 steps vs PyTorch', peer ? o / p : null, 0.5, 'lower', f2);
+  target(`13-5-1 network, ${steps} steps vs PyTorch`, peer ? o / p : null, 0.5, 'lower', f2);
 }
 
 // ---------------------------------------------------------------- batch-1 latency

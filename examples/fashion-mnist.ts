@@ -94,7 +94,8 @@ if (ck) {
   console.log(`resumed from ${path.relative(process.cwd(), ckptPath)} after epoch ${startEpoch} of ${epochs}`);
 }
 
-const writer = new torch.utils.tensorboard.SummaryWriter(runDir);
+// On resume, TensorBoard hides the batch-step events the interrupted run wrote past the checkpoint.
+const writer = new torch.utils.tensorboard.SummaryWriter(runDir, ck ? { purgeStep: startEpoch * loader.length + 1 } : {});
 
 function evaluate(): { loss: number; accuracy: number } {
   net.eval();

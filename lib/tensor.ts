@@ -305,14 +305,15 @@ export class Tensor {
     return this;
   }
   /** this += alpha * other, in place (used by optimizers and gradient accumulation). */
-  add_(other: TensorOrScalar, alpha = 1): this {
+  add_(other: TensorOrScalar, alpha: number | { alpha?: number } = 1): this {
     this._checkInplace('add_');
+    alpha = alphaArg('add_', alpha);
     const o = typeof other === 'number' ? other * alpha : alpha === 1 ? other : noGrad(() => B.mul(other, alpha));
     S.assignInto(this, noGrad(() => B.add(this, o)));
     return this;
   }
-  sub_(other: TensorOrScalar): this {
-    return this.add_(other, -1);
+  sub_(other: TensorOrScalar, alpha: number | { alpha?: number } = 1): this {
+    return this.add_(other, -alphaArg('sub_', alpha));
   }
   mul_(other: TensorOrScalar): this {
     this._checkInplace('mul_');
@@ -351,10 +352,13 @@ export class Tensor {
   }
 
   // ------------------------------------------------------------------ math (see lib/ops)
-  add(other: TensorOrScalar, alpha = 1): Tensor {
+  /** this + alpha * other; alpha positional or as PyTorch's keyword ({ alpha: 2 }). */
+  add(other: TensorOrScalar, alpha: number | { alpha?: number } = 1): Tensor {
+    alpha = alphaArg('add', alpha);
     return B.add(this, alpha === 1 || typeof other === 'number' ? (typeof other === 'number' ? other * alpha : other) : B.mul(other, alpha));
   }
-  sub(other: TensorOrScalar, alpha = 1): Tensor {
+  sub(other: TensorOrScalar, alpha: number | { alpha?: number } = 1): Tensor {
+    alpha = alphaArg('sub', alpha);
     return B.sub(this, alpha === 1 || typeof other === 'number' ? (typeof other === 'number' ? other * alpha : other) : B.mul(other, alpha));
   }
   mul(other: TensorOrScalar): Tensor { return B.mul(this, other); }
@@ -450,7 +454,15 @@ export class Tensor {
   /** The sub-tensor at `index` along dim, with that dim removed (x[i] for dim 0). */
   select(dim: number, index: number): Tensor { return S.select(this, dim, index); }
   /** x[i]: select along dim 0. */
-  get(index: number): Tensor { return S.select(this, 0, index); }
+  /** x.get(i) is x[i]; x.get(i, j) is x[i, j] (one index per leading dim). */
+  get(...index: number[]): Tensor {
+    if (index.length === 0) throw new TypeError('get: expects at least one index');
+    if (index.length > this._shape.length)
+      throw new RangeError(`get: too many indices (${index.length}) for a tensor of ${this._shape.length} dims (shape ${fmtShape(this._shape)})`);
+    let t: Tensor = this;
+    for (const i of index) t = S.select(t, 0, i);
+    return t;
+  }
   /** Rows (or slices along dim) picked by an int32 index tensor or array. */
   indexSelect(dim: number, index: Tensor | number[] | Int32Array): Tensor { return S.indexSelect(this, dim, index); }
   /** Splits into chunks of `size` along dim. */
@@ -476,6 +488,32 @@ export function toInt32(op: string, v: number): number {
   if (!(t >= -2147483648 && t <= 2147483647))
     throw new RangeError(`${op}: value ${v} cannot be converted to type int32 without overflow`);
   return t;
+}
+
+/** alpha of add / sub: a number, or PyTorch's keyword as an options object. */
+function alphaArg(op: string, alpha: unknown): number {
+  if (alpha !== null && typeof alpha === 'object' && !Array.isArray(alpha) && !(alpha instanceof Tensor)) {
+    const extra = Object.keys(alpha).filter((k) => k !== 'alpha');
+    if (extra.length) throw new TypeError(`${op}: unknown option '${extra[0]}' (the only one is alpha)`);
+    alpha = (alpha as { alpha?: number }).alpha ?? 1;
+  }
+  if (typeof alpha !== 'number') throw new TypeError(`${op}: alpha must be a number, got ${alpha === null ? 'null' : typeof alpha}`);
+  return alpha;
+}
+
+/**
+ * The shape of a creation function: one array (zeros([2, 3])), or sizes as
+ * separate numbers like PyTorch's torch.zeros(2, 3); options follow an array
+ * shape (zeros([2, 3], { dtype })) or the last size.
+ */
+function shapeAndOptions(op: string, args: unknown[]): [unknown, TensorOptions | undefined] {
+  if (typeof args[0] !== 'number') return [args[0], args[1] as TensorOptions | undefined];
+  let i = 0;
+  while (i < args.length && typeof args[i] === 'number') i++;
+  const o = args[i];
+  if (i < args.length - 1 || (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))))
+    throw new TypeError(`${op}: pass the sizes either as one array or as separate numbers, then the options`);
+  return [args.slice(0, i), o as TensorOptions | undefined];
 }
 
 function flatShape(args: (number | number[])[]): number[] {
@@ -564,21 +602,33 @@ export function fromTypedArray(array: TypedArray, shape?: number[], opts?: Tenso
 }
 
 /** Uninitialised tensor (values are whatever the allocator had). */
-export function empty(shape: number[], opts?: TensorOptions): Tensor {
+export function empty(shape: number[], opts?: TensorOptions): Tensor;
+export function empty(...sizes: number[]): Tensor;
+export function empty(...args: unknown[]): Tensor {
+  const [shape, opts] = shapeAndOptions('empty', args);
   return finish(Tensor._empty(checkShape('empty', shape), checkDtype('empty', opts?.dtype ?? 'float32')), opts);
 }
-export function zeros(shape: number[], opts?: TensorOptions): Tensor {
+export function zeros(shape: number[], opts?: TensorOptions): Tensor;
+export function zeros(...sizes: number[]): Tensor;
+export function zeros(...args: unknown[]): Tensor {
+  const [shape, opts] = shapeAndOptions('zeros', args);
   const sh = checkShape('zeros', shape);
   const dtype = checkDtype('zeros', opts?.dtype ?? 'float32');
   return finish(new Tensor(zeroStorage(dtype, numelOf(sh)), sh, contiguousStrides(sh), 0), opts);
 }
-export function ones(shape: number[], opts?: TensorOptions): Tensor {
-  return full(shape, 1, opts);
+export function ones(shape: number[], opts?: TensorOptions): Tensor;
+export function ones(...sizes: number[]): Tensor;
+export function ones(...args: unknown[]): Tensor {
+  const [shape, opts] = shapeAndOptions('ones', args);
+  return fullOf('ones', shape, 1, opts);
 }
 export function full(shape: number[], value: number, opts?: TensorOptions): Tensor {
-  if (typeof value !== 'number') throw new TypeError(`full: fill value must be a number, got ${value === null ? 'null' : typeof value}`);
-  const t = Tensor._empty(checkShape('full', shape), checkDtype('full', opts?.dtype ?? 'float32'));
-  native.fill(t._flat(), t.dtype === 'int32' ? toInt32('full', value) : value);
+  return fullOf('full', shape, value, opts);
+}
+function fullOf(op: string, shape: unknown, value: unknown, opts?: TensorOptions): Tensor {
+  if (typeof value !== 'number') throw new TypeError(`${op}: fill value must be a number, got ${value === null ? 'null' : typeof value}`);
+  const t = Tensor._empty(checkShape(op, shape), checkDtype(op, opts?.dtype ?? 'float32'));
+  native.fill(t._flat(), t.dtype === 'int32' ? toInt32(op, value) : value);
   return finish(t, opts);
 }
 export function zerosLike(t: Tensor, opts?: TensorOptions): Tensor {
@@ -634,25 +684,34 @@ export function eye(n: number, m = n, opts?: TensorOptions): Tensor {
 }
 
 // ------------------------------------------------------------------ random
-function randomShape(op: string, shape: number[], opts?: TensorOptions): Tensor {
+function randomShape(op: string, shape: unknown, opts?: TensorOptions): Tensor {
   const dtype = checkDtype(op, opts?.dtype ?? 'float32');
   if (!isFloat(dtype)) throw new TypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
   return Tensor._empty(checkShape(op, shape), dtype);
 }
 /** U[0, 1) from torch's generator: the same values as torch.rand after the same manualSeed. */
-export function rand(shape: number[], opts?: TensorOptions): Tensor {
+export function rand(shape: number[], opts?: TensorOptions): Tensor;
+export function rand(...sizes: number[]): Tensor;
+export function rand(...args: unknown[]): Tensor {
+  const [shape, opts] = shapeAndOptions('rand', args);
   const t = randomShape('rand', shape, opts);
   native.uniform(t._flat() as Float32Array, 0, 1);
   return finish(t, opts);
 }
 /** N(0, 1) from torch's generator: the same values as torch.randn after the same manualSeed. */
-export function randn(shape: number[], opts?: TensorOptions): Tensor {
+export function randn(shape: number[], opts?: TensorOptions): Tensor;
+export function randn(...sizes: number[]): Tensor;
+export function randn(...args: unknown[]): Tensor {
+  const [shape, opts] = shapeAndOptions('randn', args);
   const t = randomShape('randn', shape, opts);
   native.normal(t._flat() as Float32Array, 0, 1);
   return finish(t, opts);
 }
-/** Integers uniform in [low, high), int32 by default. */
-export function randint(low: number, high: number, shape: number[], opts?: TensorOptions): Tensor {
+/** Integers uniform in [low, high), int32 by default; randint(high, shape) starts at 0, as in PyTorch. */
+export function randint(high: number, shape: number[], opts?: TensorOptions): Tensor;
+export function randint(low: number, high: number, shape: number[], opts?: TensorOptions): Tensor;
+export function randint(a: number, b: number | number[], c?: number[] | TensorOptions, d?: TensorOptions): Tensor {
+  const [low, high, shape, opts] = Array.isArray(b) ? [0, a, b, c as TensorOptions | undefined] : [a, b, c, d];
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
     throw new RangeError(`randint: expects integers low < high, got low=${low}, high=${high}`);
   const t = Tensor._empty(checkShape('randint', shape), checkDtype('randint', opts?.dtype ?? 'int32'));

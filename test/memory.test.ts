@@ -1,5 +1,5 @@
 // Tensor memory: torch.memory()'s report, dispose() and the caching
-// allocator, disposed tensors, and the key property of DESIGN.md: a training
+// allocator, disposed tensors, and the key property of docs/memory.md: a training
 // loop that never calls dispose() stays flat over thousands of steps.
 import { execFileSync } from 'child_process';
 import * as path from 'path';

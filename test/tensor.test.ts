@@ -70,3 +70,45 @@ describe('creation functions', () => {
     expect(() => torch.arange(5, 0, 1)).toThrow(/^arange: upper bound and larger bound inconsistent with step sign/);
   });
 });
+
+describe('PyTorch call forms', () => {
+  test('creation functions take sizes as separate numbers, like torch.zeros(2, 3)', () => {
+    expect(torch.zeros(2, 3).shape).toEqual([2, 3]);
+    expect(torch.ones(2).toArray()).toEqual([1, 1]);
+    expect(torch.empty(4).shape).toEqual([4]);
+    torch.manualSeed(3);
+    const a = torch.randn(2, 3);
+    torch.manualSeed(3);
+    expect(torch.randn([2, 3]).toArray()).toEqual(a.toArray());
+    expect(torch.rand(5).shape).toEqual([5]);
+    expect(() => torch.zeros(2, [3] as never)).toThrow(TypeError);
+    expect(() => torch.ones('2' as never)).toThrow(new TypeError('ones: shape must be an array of sizes, got string'));
+  });
+
+  test('randint(high, shape) starts at 0', () => {
+    torch.manualSeed(0);
+    const r = torch.randint(3, [1000]);
+    expect(r.dtype).toBe('int32');
+    expect(r.min().item()).toBe(0);
+    expect(r.max().item()).toBe(2);
+    expect(() => torch.randint(0, [2])).toThrow(RangeError);
+  });
+
+  test('add / sub take alpha positionally or as { alpha }', () => {
+    const x = torch.tensor([1, 2]), y = torch.tensor([10, 20]);
+    expect(x.add(y, { alpha: 2 }).toArray()).toEqual([21, 42]);
+    expect(x.add(y, 2).toArray()).toEqual([21, 42]);
+    expect(x.sub(y, { alpha: 0.5 }).toArray()).toEqual([-4, -8]);
+    expect(x.clone().sub_(y, { alpha: 2 }).toArray()).toEqual([-19, -38]);
+    expect(() => x.add(y, { alfa: 2 } as never)).toThrow(new TypeError("add: unknown option 'alfa' (the only one is alpha)"));
+    expect(() => x.add(y, '2' as never)).toThrow(new TypeError('add: alpha must be a number, got string'));
+  });
+
+  test('get takes one index per leading dim', () => {
+    const x = torch.tensor([[1, 2], [3, 4]]);
+    expect(x.get(1, 0).item()).toBe(3);
+    expect(x.get(1).toArray()).toEqual([3, 4]);
+    expect(() => x.get(1, 0, 0)).toThrow(new RangeError('get: too many indices (3) for a tensor of 2 dims (shape [2, 2])'));
+    expect(() => (x.get as (...i: number[]) => torch.Tensor)()).toThrow(TypeError);
+  });
+});
