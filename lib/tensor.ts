@@ -7,7 +7,7 @@ import { checkDtype, DType, dtypeOfArray, isFloat, torchName, TypedArray } from 
 import { formatTensor } from './format';
 import { Storage, zeroStorage } from './memory';
 import { native } from './native';
-import { contiguousStrides, fmtShape, numelOf, Shape, checkShape, normDim } from './shape';
+import { contiguousStrides, fmtShape, numelOf, Shape, checkShape, normDim, sameShape } from './shape';
 import { isGradEnabled, noGrad } from './autograd/grad_mode';
 import type { Node } from './autograd/node';
 import * as U from './ops/unary';
@@ -49,6 +49,14 @@ export class Tensor {
     return this._gradT;
   }
   set grad(g: Tensor | null) {
+    // PyTorch's checks on assignment: a gradient the same size and type as its tensor.
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new TypeError(`grad: assigned grad must be a Tensor or null, got ${typeof g}`);
+      if (g === this) throw new Error("grad: can't assign a tensor as its own grad");
+      if (g.dtype !== this.dtype) throw new TypeError(`grad: assigned grad has dtype ${g.dtype}, but the tensor is ${this.dtype}`);
+      if (!sameShape(g._shape, this._shape))
+        throw new RangeError(`grad: assigned grad has shape ${fmtShape(g._shape)}, but the tensor has shape ${fmtShape(this._shape)}`);
+    }
     this._gradT = g;
     this._gradPrivate = false;
   }

@@ -183,12 +183,21 @@ describe('optimizer input', () => {
     expect(() => new torch.optim.SGD([p()], { lr: 0.1, weightDecay: Infinity })).toThrow(/^SGD: invalid weightDecay Infinity/);
   });
 
-  test('a gradient of the wrong shape or kind is refused by step()', () => {
+  test('a gradient of the wrong shape or kind is refused when assigned, as in PyTorch', () => {
+    const w = p();
+    expect(() => (w.grad = torch.tensor([1, 2, 3, 4]))).toThrow(new RangeError('grad: assigned grad has shape [4], but the tensor has shape [2, 2]'));
+    expect(() => (w.grad = torch.ones([2, 2], { dtype: 'float64' }))).toThrow(new TypeError('grad: assigned grad has dtype float64, but the tensor is float32'));
+    expect(() => (w.grad = 5 as unknown as torch.Tensor)).toThrow(new TypeError('grad: assigned grad must be a Tensor or null, got number'));
+    expect(() => (w.grad = w)).toThrow("grad: can't assign a tensor as its own grad");
+    expect(w.grad).toBeNull();
+  });
+
+  test('a gradient of the wrong shape or kind that got past the setter is refused by step()', () => {
     const w = p();
     const opt = new torch.optim.SGD([w], { lr: 0.1 });
-    w.grad = torch.tensor([1, 2, 3, 4]);
+    w._gradT = torch.tensor([1, 2, 3, 4]); // bypasses the setter's checks
     expect(() => opt.step()).toThrow(/^SGD: gradient of shape \[4\] does not match its parameter of shape \[2, 2\]$/);
-    w.grad = 5 as unknown as torch.Tensor;
+    w._gradT = 5 as unknown as torch.Tensor;
     expect(() => opt.step()).toThrow(/^SGD: a parameter's grad must be a Tensor or null, got number$/);
     expect(w.toArray()).toEqual([[1, 1], [1, 1]]);
   });

@@ -72,6 +72,8 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, bufs: GradBuffers): void {
     g = c;
   }
   const prev = leaf._grad;
+  if (prev !== null && prev.isDisposed)
+    throw new Error(`backward: the .grad of a leaf of shape ${fmtShape(leaf._shape)} was disposed; set it to null (or call zeroGrad()) before backward`);
   if (prev === null) {
     if (bufs.owned(g)) {
       // Nothing else holds this fresh buffer: it becomes the leaf's gradient as is.
@@ -81,7 +83,7 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, bufs: GradBuffers): void {
       // A fresh contiguous copy: the gradient may be a view or shared with another input.
       leaf._setPrivateGrad(S.clone(g).detach());
     }
-  } else if (prev.isContiguous() && !prev.isDisposed) {
+  } else if (prev.isContiguous()) {
     const sum = B.add(prev, g);
     S.assignInto(prev, sum);
     sum.dispose();
@@ -177,7 +179,12 @@ function run(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): v
       let gi = outs[i];
       if (gi) {
         if (!node.builtin) bufs.escape(gi);
-        if (!sameShape(gi._shape, node.inputShapes[i])) gi = sumToShape(gi, node.inputShapes[i]);
+        if (!sameShape(gi._shape, node.inputShapes[i])) {
+          // Only a broadcast gradient is summed back to the input's shape (PyTorch's validate_outputs).
+          if (!expandableTo(node.inputShapes[i], gi._shape))
+            throw new Error(`${node.name} returned an invalid gradient at index ${i}: got ${fmtShape(gi._shape)} but expected a shape compatible with ${fmtShape(node.inputShapes[i])}`);
+          gi = sumToShape(gi, node.inputShapes[i]);
+        }
         addGrad(next, gi);
       }
       const left = deps.get(next)! - 1;
@@ -195,6 +202,13 @@ function run(roots: Tensor[], grads: (Tensor | null)[], retainGraph: boolean): v
         node.ctx = null;
         node.released = true;
       }
+}
+
+/** Whether `shape` broadcasts to `target` (aligned at the right, each size equal or 1; target may have more dims). */
+function expandableTo(shape: readonly number[], target: readonly number[]): boolean {
+  if (shape.length > target.length) return false;
+  const lead = target.length - shape.length;
+  return shape.every((s, i) => s === target[lead + i] || s === 1);
 }
 
 /** Throws PyTorch's error when a tensor saved for this backward was modified in place since. */

@@ -23,8 +23,21 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
   }
   const wrt = inputs.map((x, i) => ({ x, i })).filter((e) => e.x.requiresGrad);
   if (wrt.length === 0) throw new Error('gradcheck: no input requires grad');
-  const out0 = noGrad(() => fn(...inputs));
-  const m = out0.numel();
+  // The inputs' own gradients are put back afterwards (PyTorch's gradcheck leaves .grad alone).
+  const saved = wrt.map((e) => [e.x._gradT, e.x._gradPrivate] as const);
+  try {
+    compare(fn, inputs, wrt, eps, atol, rtol);
+  } finally {
+    wrt.forEach((e, j) => {
+      [e.x._gradT, e.x._gradPrivate] = saved[j];
+    });
+  }
+  return true;
+}
+
+function compare(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], wrt: { x: Tensor; i: number }[],
+                 eps: number, atol: number, rtol: number): void {
+  const m = noGrad(() => fn(...inputs)).numel();
   const outFlat = (): Float64Array => {
     const o = noGrad(() => fn(...inputs));
     return Float64Array.from(o.contiguous().data as ArrayLike<number>);
@@ -48,7 +61,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
     }
     // analytical: one backward per output element with a one-hot gradient
     for (let k = 0; k < m; k++) {
-      for (const e of wrt) e.x.grad = null;
+      for (const e of wrt) e.x._gradT = null;
       const out = fn(...inputs);
       if (!out.requiresGrad) throw new Error('gradcheck: the output does not require grad (is the function differentiable?)');
       const g = new Float64Array(m);
@@ -56,7 +69,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
       const gt = Tensor._empty(out.shape, out.dtype);
       (gt._flat() as Float64Array).set(g);
       runBackward([out], [gt], false);
-      const grad = x.grad as Tensor | null;
+      const grad = x._gradT;
       const gd = grad ? (grad.contiguous().data as Float64Array) : new Float64Array(n);
       for (let j = 0; j < n; j++) {
         const a = gd[j], b = numerical[j][k];
@@ -67,7 +80,5 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opt
           );
       }
     }
-    for (const e of wrt) e.x.grad = null;
   }
-  return true;
 }

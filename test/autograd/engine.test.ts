@@ -331,3 +331,53 @@ describe('deep graphs', () => {
     expect(x.grad!.item()).toBe(expected);
   });
 });
+
+describe('review findings', () => {
+  type C = InstanceType<typeof torch.autograd.Ctx>;
+  test('an autograd.Function returning a gradient of an incompatible shape is an error naming it', () => {
+    class BadMatmul extends torch.autograd.Function {
+      static override forward(ctx: C, x: Tensor, w: Tensor): Tensor {
+        ctx.saveForBackward(x, w);
+        return x.matmul(w.t());
+      }
+      static override backward(ctx: C, g: Tensor): Tensor[] {
+        const [x, w] = ctx.savedTensors;
+        return [g.matmul(w), x.t().matmul(g)]; // the second is w's gradient transposed: [3, 2] for w [2, 3]
+      }
+    }
+    const x = torch.randn([4, 3], { requiresGrad: true }), w = torch.randn([2, 3], { requiresGrad: true });
+    expect(() => BadMatmul.apply(x, w).sum().backward()).toThrow(
+      'BadMatmulBackward returned an invalid gradient at index 1: got [3, 2] but expected a shape compatible with [2, 3]');
+    expect(w.grad).toBeNull();
+  });
+
+  test('a broadcast gradient from a Function is still summed to the input shape', () => {
+    class Twice extends torch.autograd.Function {
+      static override forward(_ctx: C, x: Tensor): Tensor { return x.mul(2); }
+      static override backward(_ctx: C, g: Tensor): Tensor[] { return [g.mul(2).expand([2, 3])]; }
+    }
+    const x = torch.ones([3], { requiresGrad: true });
+    Twice.apply(x).sum().backward();
+    expect(x.grad!.toArray()).toEqual([4, 4, 4]);
+  });
+
+  test('backward into a disposed .grad says so', () => {
+    const p = torch.ones([3], { requiresGrad: true });
+    p.mul(2).sum().backward();
+    p.grad!.dispose();
+    expect(() => p.mul(2).sum().backward()).toThrow(
+      'backward: the .grad of a leaf of shape [3] was disposed; set it to null (or call zeroGrad()) before backward');
+    p.grad = null;
+    p.mul(2).sum().backward();
+    expect(p.grad!.toArray()).toEqual([2, 2, 2]);
+  });
+
+  test('gradcheck leaves the inputs\' .grad alone', () => {
+    const x = torch.randn([3], { dtype: 'float64', requiresGrad: true });
+    x.mul(3).sum().backward();
+    const before = x.grad!;
+    expect(torch.autograd.gradcheck((t) => t.tanh(), [x])).toBe(true);
+    expect(x.grad).toBe(before);
+    expect(before.toArray()).toEqual([3, 3, 3]);
+  });
+});
