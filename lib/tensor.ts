@@ -17,6 +17,7 @@ import * as S from './ops/shape';
 import * as M from './ops/matmul';
 import * as SM from './ops/softmax';
 import { runBackward } from './autograd/engine';
+import { checkBool, checkOptions, isOptionsObject } from './ops/util';
 
 /** Most dims a tensor may have (the native strided kernels' limit). */
 export const MAX_DIMS = 16;
@@ -25,6 +26,15 @@ export type NestedArray = number | boolean | NestedArray[];
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+}
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors so that backward can run through it again. Default false. */
+  retainGraph?: boolean;
+}
+/** @internal backward's options checked: { retainGraph } only, a boolean. */
+export function retainGraphOption(options: unknown): boolean {
+  const { retainGraph = false } = checkOptions('backward', options as BackwardOptions | undefined, ['retainGraph'], '{ retainGraph: true }');
+  return checkBool('backward', 'retainGraph', retainGraph);
 }
 export type Scalar = number;
 export type TensorOrScalar = Tensor | number;
@@ -246,9 +256,11 @@ export class Tensor {
   /**
    * Computes the gradient of this tensor with respect to the graph's leaves and
    * adds it into their .grad. A non-scalar tensor needs `gradient` (same shape).
+   * Options: backward(gradient, { retainGraph: true }), or backward({ retainGraph: true }).
    */
-  backward(gradient?: Tensor | null, options: { retainGraph?: boolean } = {}): void {
-    runBackward([this], gradient ? [gradient] : [null], options.retainGraph ?? false);
+  backward(gradient?: Tensor | null | BackwardOptions, options?: BackwardOptions): void {
+    if (isOptionsObject(gradient) && options === undefined) [gradient, options] = [null, gradient];
+    runBackward([this], [(gradient as Tensor | null | undefined) ?? null], retainGraphOption(options));
   }
   /** A tensor on the same storage, cut from the graph (requiresGrad false). */
   detach(): Tensor {
@@ -409,10 +421,12 @@ export class Tensor {
   sum(dim?: number | number[] | null, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
   mean(dim?: number | number[] | null, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
   /** Variance; `correction` 1 (default) is the unbiased estimator like PyTorch. */
-  var(dim?: number | number[] | null, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  var(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+    const { correction = 1, keepdim = false } = checkOptions('var', opts, ['correction', 'keepdim'], '{ keepdim: true }');
     return R.variance(this, dim, correction, keepdim);
   }
-  std(dim?: number | number[] | null, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean } = {}): Tensor {
+  std(dim?: number | number[] | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor {
+    const { correction = 1, keepdim = false } = checkOptions('std', opts, ['correction', 'keepdim'], '{ keepdim: true }');
     return R.std(this, dim, correction, keepdim);
   }
   prod(dim?: number | null, keepdim = false): Tensor { return R.prod(this, dim, keepdim); }
@@ -514,14 +528,21 @@ function alphaArg(op: string, alpha: unknown): number {
  * separate numbers like PyTorch's torch.zeros(2, 3); options follow an array
  * shape (zeros([2, 3], { dtype })) or the last size.
  */
-function shapeAndOptions(op: string, args: unknown[]): [unknown, TensorOptions | undefined] {
-  if (typeof args[0] !== 'number') return [args[0], args[1] as TensorOptions | undefined];
+function shapeAndOptions(op: string, args: unknown[]): [unknown, TensorOptions] {
+  if (typeof args[0] !== 'number') return [args[0], tensorOptions(op, args[1])];
   let i = 0;
   while (i < args.length && typeof args[i] === 'number') i++;
   const o = args[i];
   if (i < args.length - 1 || (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))))
     throw new TypeError(`${op}: pass the sizes either as one array or as separate numbers, then the options`);
-  return [args.slice(0, i), o as TensorOptions | undefined];
+  return [args.slice(0, i), tensorOptions(op, o)];
+}
+
+/** A creation function's options: { dtype, requiresGrad } and nothing else ({ dtyp } is a TypeError). */
+function tensorOptions(op: string, opts: unknown): TensorOptions {
+  const o = checkOptions(op, opts as TensorOptions | undefined, ['dtype', 'requiresGrad'], "{ dtype: 'float64' }");
+  if (o.requiresGrad !== undefined) checkBool(op, 'requiresGrad', o.requiresGrad);
+  return o;
 }
 
 function flatShape(args: (number | number[])[]): number[] {
@@ -567,6 +588,7 @@ function inferShape(data: NestedArray, shape: number[]): void {
  * @example tensor([[1, 2], [3, 4]]).shape  // [2, 2]
  */
 export function tensor(data: NestedArray | TypedArray | Tensor, opts?: TensorOptions): Tensor {
+  opts = tensorOptions('tensor', opts);
   if (data instanceof Tensor) return finish(S.cast(data.detach(), opts?.dtype ?? data.dtype).detach().clone(), opts);
   if (ArrayBuffer.isView(data)) return fromTypedArray(data as TypedArray, [(data as TypedArray).length], opts);
   const dtype = checkDtype('tensor', opts?.dtype ?? 'float32');
@@ -598,6 +620,7 @@ export function tensor(data: NestedArray | TypedArray | Tensor, opts?: TensorOpt
 
 /** A tensor of `shape` whose data is a copy of `array` (Float32Array -> float32, ...). */
 export function fromTypedArray(array: TypedArray, shape?: number[], opts?: TensorOptions): Tensor {
+  opts = tensorOptions('fromTypedArray', opts);
   if (!(array instanceof Float32Array || array instanceof Float64Array || array instanceof Int32Array))
     throw new TypeError('fromTypedArray: expects a Float32Array, Float64Array or Int32Array');
   const sh = checkShape('fromTypedArray', shape ?? [array.length]);
@@ -631,7 +654,7 @@ export function ones(...args: unknown[]): Tensor {
   return fullOf('ones', shape, 1, opts);
 }
 export function full(shape: number[], value: number, opts?: TensorOptions): Tensor {
-  return fullOf('full', shape, value, opts);
+  return fullOf('full', shape, value, tensorOptions('full', opts));
 }
 function fullOf(op: string, shape: unknown, value: unknown, opts?: TensorOptions): Tensor {
   if (typeof value !== 'number') throw new TypeError(`${op}: fill value must be a number, got ${value === null ? 'null' : typeof value}`);
@@ -640,13 +663,13 @@ function fullOf(op: string, shape: unknown, value: unknown, opts?: TensorOptions
   return finish(t, opts);
 }
 export function zerosLike(t: Tensor, opts?: TensorOptions): Tensor {
-  return zeros(t.shape, { dtype: t.dtype, ...opts });
+  return zeros(t.shape, { dtype: t.dtype, ...tensorOptions('zerosLike', opts) });
 }
 export function onesLike(t: Tensor, opts?: TensorOptions): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+  return full(t.shape, 1, { dtype: t.dtype, ...tensorOptions('onesLike', opts) });
 }
 export function fullLike(t: Tensor, value: number, opts?: TensorOptions): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...opts });
+  return full(t.shape, value, { dtype: t.dtype, ...tensorOptions('fullLike', opts) });
 }
 /** Values start, start + step, ... below end (arange(end) starts at 0). Shape: (ceil((end - start) / step)). */
 export function arange(end: number, opts?: TensorOptions): Tensor;
@@ -662,6 +685,7 @@ export function arange(start: number, endOrOpts?: number | TensorOptions, step =
     end = start;
     start = 0;
   } else end = endOrOpts;
+  opts = tensorOptions('arange', opts);
   if (!Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step) || step === 0)
     throw new RangeError(`arange: start, end and step must be finite and step non-zero; got ${start}, ${end}, ${step}`);
   if ((end - start) / step < 0)
@@ -673,6 +697,7 @@ export function arange(start: number, endOrOpts?: number | TensorOptions, step =
   return finish(t, opts);
 }
 export function linspace(start: number, end: number, steps: number, opts?: TensorOptions): Tensor {
+  opts = tensorOptions('linspace', opts);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const t = Tensor._empty([steps], checkDtype('linspace', opts?.dtype ?? 'float32'));
   const d = t._storage.data;
@@ -683,6 +708,7 @@ export function linspace(start: number, end: number, steps: number, opts?: Tenso
   return finish(t, opts);
 }
 export function eye(n: number, m = n, opts?: TensorOptions): Tensor {
+  opts = tensorOptions('eye', opts);
   for (const [k, v] of [['n', n], ['m', m]] as const)
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`eye: ${k} must be a non-negative integer, got ${v}`);
   const t = zeros([n, m], { dtype: opts?.dtype });
@@ -719,7 +745,8 @@ export function randn(...args: unknown[]): Tensor {
 export function randint(high: number, shape: number[], opts?: TensorOptions): Tensor;
 export function randint(low: number, high: number, shape: number[], opts?: TensorOptions): Tensor;
 export function randint(a: number, b: number | number[], c?: number[] | TensorOptions, d?: TensorOptions): Tensor {
-  const [low, high, shape, opts] = Array.isArray(b) ? [0, a, b, c as TensorOptions | undefined] : [a, b, c, d];
+  const [low, high, shape, given] = Array.isArray(b) ? [0, a, b, c as TensorOptions | undefined] : [a, b, c, d];
+  const opts = tensorOptions('randint', given);
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
     throw new RangeError(`randint: expects integers low < high, got low=${low}, high=${high}`);
   const t = Tensor._empty(checkShape('randint', shape), checkDtype('randint', opts?.dtype ?? 'int32'));

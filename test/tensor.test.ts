@@ -112,3 +112,37 @@ describe('PyTorch call forms', () => {
     expect(() => (x.get as (...i: number[]) => torch.Tensor)()).toThrow(TypeError);
   });
 });
+
+describe('TensorOptions are strict', () => {
+  const t = torch.ones([2]);
+  test.each([
+    ['tensor', () => torch.tensor([1], { dtyp: 'float64' } as never)],
+    ['fromTypedArray', () => torch.fromTypedArray(new Float32Array(2), [2], { dtyp: 'float64' } as never)],
+    ['empty', () => torch.empty([2], { dtyp: 'float64' } as never)],
+    ['zeros', () => torch.zeros(2, { dtyp: 'float64' } as never)],
+    ['ones', () => torch.ones([2], { dtyp: 'float64' } as never)],
+    ['full', () => torch.full([2], 1, { dtyp: 'float64' } as never)],
+    ['zerosLike', () => torch.zerosLike(t, { dtyp: 'float64' } as never)],
+    ['onesLike', () => torch.onesLike(t, { dtyp: 'float64' } as never)],
+    ['fullLike', () => torch.fullLike(t, 1, { dtyp: 'float64' } as never)],
+    ['arange', () => torch.arange(3, { dtyp: 'float64' } as never)],
+    ['arange', () => torch.arange(0, 3, 1, { dtyp: 'float64' } as never)],
+    ['linspace', () => torch.linspace(0, 1, 3, { dtyp: 'float64' } as never)],
+    ['eye', () => torch.eye(2, 2, { dtyp: 'float64' } as never)],
+    ['rand', () => torch.rand([2], { dtyp: 'float64' } as never)],
+    ['randn', () => torch.randn([2], { dtyp: 'float64' } as never)],
+    ['randint', () => torch.randint(0, 5, [2], { dtyp: 'float64' } as never)],
+    ['randint', () => torch.randint(5, [2], { requires_grad: true } as never)],
+  ])('%s: an unknown key is a TypeError listing dtype and requiresGrad', (op, f) => {
+    expect(f).toThrow(TypeError);
+    expect(f).toThrow(new RegExp(`^${op}: unknown option '\\w+'.*; valid options: 'dtype', 'requiresGrad'$`));
+  });
+  test('a non-object is a TypeError; requiresGrad must be a boolean', () => {
+    expect(() => torch.randn([2], 'float64' as never)).toThrow(/^randn: options must be an object like \{ dtype: 'float64' \}.*got string "float64"/);
+    expect(() => torch.tensor([1], 'float64' as never)).toThrow(/^tensor: options must be an object/);
+    expect(() => torch.zerosLike(t, 'float64' as never)).toThrow(/^zerosLike: options must be an object/);
+    expect(() => torch.zeros([2], { requiresGrad: 'yes' } as never)).toThrow(/^zeros: requiresGrad must be a boolean/);
+    expect(() => torch.randn([2], { requires_grad: true } as never)).toThrow(/did you mean 'requiresGrad'/);
+    expect(torch.randn([2], { dtype: 'float64', requiresGrad: true }).requiresGrad).toBe(true);
+  });
+});

@@ -10,6 +10,7 @@ import { readRegularFile } from '../io/files';
 import { Tensor, fromTypedArray } from '../tensor';
 import { DType, arrayCtor, checkDtype } from '../dtype';
 import { TensorDataset } from './dataset';
+import { checkBool, checkOptions, describeValue } from '../ops/util';
 
 export interface ReadCsvOptions {
   /** The first row names the columns (default true). */
@@ -24,8 +25,8 @@ export interface ReadCsvOptions {
   dtype?: DType;
   /** dtype of y (default float32; int32 for class labels). */
   targetDtype?: DType;
-  /** Cell texts read as NaN (default: none; an empty cell is an error). */
-  naValues?: string[];
+  /** Cell texts read as NaN, an array (or Set) of strings (default: none; an empty cell is an error). */
+  naValues?: string[] | Set<string>;
 }
 
 export interface CsvTable {
@@ -113,7 +114,14 @@ export function readCsv(file: string, opts: ReadCsvOptions = {}): CsvTable {
 
 /** readCsv on CSV text already in memory (`source` names it in errors). */
 export function readCsvText(text: string, opts: ReadCsvOptions = {}, source = 'CSV text'): CsvTable {
-  const { header = true, delimiter = ',', target, columns, naValues = [] } = opts;
+  const { header = true, delimiter = ',', target, columns, naValues = [] } = checkOptions('readCsv', opts,
+    ['header', 'delimiter', 'target', 'columns', 'dtype', 'targetDtype', 'naValues'], "{ target: 'label' }");
+  checkBool('readCsv', 'header', header);
+  if (!Array.isArray(columns) && columns !== undefined)
+    throw new TypeError(`readCsv: columns must be an array of column names or indices, got ${describeValue(columns)}`);
+  // A string is iterable: naValues: 'NA' would become Set { 'N', 'A' }.
+  if (!(Array.isArray(naValues) || naValues instanceof Set) || [...naValues].some((v) => typeof v !== 'string'))
+    throw new TypeError(`readCsv: naValues must be an array (or Set) of strings like ['NA', ''], got ${describeValue(naValues)}`);
   const dtype = checkDtype('readCsv', opts.dtype ?? 'float32');
   const targetDtype = checkDtype('readCsv', opts.targetDtype ?? 'float32');
   if (typeof text !== 'string') throw new TypeError(`readCsv: expects CSV text, got ${typeof text}`);
@@ -123,6 +131,8 @@ export function readCsvText(text: string, opts: ReadCsvOptions = {}, source = 'C
   const names = header ? rows[0].fields.map((s) => s.trim()) : rows[0].fields.map((_, i) => String(i));
   const body = header ? rows.slice(1) : rows;
   const colIndex = (c: string | number, what: string): number => {
+    if (typeof c !== 'string' && typeof c !== 'number')
+      throw new TypeError(`readCsv: ${what} column must be a name (string) or an index (number), got ${describeValue(c)}`);
     if (typeof c === 'number') {
       if (!Number.isInteger(c) || c < -width || c >= width) throw new RangeError(`readCsv: ${what} column ${c} out of range for ${width} columns`);
       return c < 0 ? c + width : c;

@@ -2,6 +2,7 @@
 import * as U from '../ops/unary';
 import * as SM from '../ops/softmax';
 import { Tensor } from '../tensor';
+import { checkOptions } from '../ops/util';
 import { Module } from './module';
 import { pyFloat } from './normalization';
 
@@ -54,8 +55,9 @@ export class LeakyReLU extends Module {
 /** x * Phi(x): exact (erf) by default, or PyTorch's tanh approximation with approximate: 'tanh'. */
 export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
-  constructor({ approximate = 'none' as 'none' | 'tanh' } = {}) {
+  constructor(opts: { approximate?: 'none' | 'tanh' } = {}) {
     super();
+    const { approximate = 'none' } = checkOptions('GELU', opts, ['approximate'], "{ approximate: 'tanh' }");
     if (approximate !== 'none' && approximate !== 'tanh')
       throw new RangeError(`GELU: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
     this.approximate = approximate;

@@ -5,6 +5,7 @@
 import { noGrad } from '../autograd/grad_mode';
 import { Tensor } from '../tensor';
 import { fmtShape } from '../shape';
+import { checkOptions } from '../ops/util';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
@@ -54,7 +55,8 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(op: string, t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu' }: KaimingOptions): number {
+function kaimingStd(op: string, t: Tensor, opts: KaimingOptions | undefined): number {
+  const { a = 0, mode = 'fanIn', nonlinearity = 'leaky_relu' } = checkOptions(op, opts, ['a', 'mode', 'nonlinearity'], "{ mode: 'fanOut' }");
   const [fanIn, fanOut] = calculateFanInAndFanOut(t, op);
   if (mode !== 'fanIn' && mode !== 'fanOut') throw new RangeError(`${op}: mode must be 'fanIn' or 'fanOut', got ${JSON.stringify(mode)}`);
   const fan = mode === 'fanIn' ? fanIn : fanOut;

@@ -1,5 +1,5 @@
 import { FusedActivation, linear } from '../ops/matmul';
-import { checkBool } from '../ops/util';
+import { checkBool, checkOptions } from '../ops/util';
 import { Tensor } from '../tensor';
 import { fmtShape } from '../shape';
 import { kaimingUniform_, uniform_, calculateFanInAndFanOut } from './init';
@@ -20,8 +20,9 @@ export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
 
-  constructor(inFeatures: number, outFeatures: number, { bias = true, dtype = 'float32' as DType } = {}) {
+  constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean; dtype?: DType } = {}) {
     super();
+    const { bias = true, dtype = 'float32' } = checkOptions('Linear', opts, ['bias', 'dtype'], '{ bias: false }');
     for (const [n, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const)
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`Linear: ${n} must be a non-negative integer, got ${v}`);
     checkBool('Linear', 'bias', bias);

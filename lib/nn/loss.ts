@@ -1,14 +1,19 @@
 /** Loss modules. reduction: 'mean' (default) | 'sum' | 'none'. */
 import * as L from '../ops/loss';
 import { Reduction, checkReduction } from '../ops/loss';
+import { checkOptions } from '../ops/util';
 import { Tensor } from '../tensor';
 import { Module } from './module';
 
 abstract class Loss extends Module {
+  /** The constructor's option keys; a subclass with more options lists them all. */
+  static readonly options: readonly string[] = ['reduction'];
   readonly reduction: Reduction;
-  constructor({ reduction = 'mean' as Reduction } = {}) {
+  constructor(opts: { reduction?: Reduction } = {}) {
     super();
-    this.reduction = checkReduction(this.constructor.name, reduction);
+    const cls = new.target as unknown as { name: string; options: readonly string[] };
+    const { reduction = 'mean' } = checkOptions(cls.name, opts, cls.options, "{ reduction: 'sum' }");
+    this.reduction = checkReduction(cls.name, reduction);
   }
   abstract override forward(input: Tensor, target: Tensor): Tensor;
   override extraRepr(): string {
@@ -39,8 +44,10 @@ export class CrossEntropyLoss extends Loss {
   weight!: Tensor | null;
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
-  constructor({ reduction = 'mean' as Reduction, weight = null, ignoreIndex = -100, labelSmoothing = 0 }: CrossEntropyLossOptions = {}) {
-    super({ reduction });
+  static override readonly options = ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing'];
+  constructor(opts: CrossEntropyLossOptions = {}) {
+    super(opts);
+    const { weight = null, ignoreIndex = -100, labelSmoothing = 0 } = opts;
     if (weight !== null && !(weight instanceof Tensor)) throw new TypeError(`CrossEntropyLoss: weight must be a Tensor or null, got ${typeof weight}`);
     if (typeof labelSmoothing !== 'number' || !(labelSmoothing >= 0 && labelSmoothing <= 1))
       throw new RangeError(`CrossEntropyLoss: labelSmoothing must be between 0.0 and 1.0. Got: ${labelSmoothing}`);
@@ -62,8 +69,10 @@ export class CrossEntropyLoss extends Loss {
 export class NLLLoss extends Loss {
   weight!: Tensor | null;
   readonly ignoreIndex: number;
-  constructor({ reduction = 'mean' as Reduction, weight = null as Tensor | null, ignoreIndex = -100 } = {}) {
-    super({ reduction });
+  static override readonly options = ['reduction', 'weight', 'ignoreIndex'];
+  constructor(opts: { reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number } = {}) {
+    super(opts);
+    const { weight = null, ignoreIndex = -100 } = opts;
     if (weight !== null && !(weight instanceof Tensor)) throw new TypeError(`NLLLoss: weight must be a Tensor or null, got ${typeof weight}`);
     if (!Number.isInteger(ignoreIndex)) throw new RangeError(`NLLLoss: ignoreIndex must be an integer, got ${ignoreIndex}`);
     this.registerBuffer('weight', weight);
@@ -82,8 +91,10 @@ export class L1Loss extends Loss {
 /** Smooth L1: quadratic below beta (default 1), linear above; beta 0 is L1. */
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
-  constructor({ reduction = 'mean' as Reduction, beta = 1.0 } = {}) {
-    super({ reduction });
+  static override readonly options = ['reduction', 'beta'];
+  constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
+    super(opts);
+    const { beta = 1.0 } = opts;
     if (typeof beta !== 'number' || !(beta >= 0)) throw new RangeError(`SmoothL1Loss: beta must be >= 0, got ${beta}`);
     this.beta = beta;
   }
@@ -93,8 +104,10 @@ export class SmoothL1Loss extends Loss {
 /** Huber: 0.5 d^2 below delta (default 1), delta (|d| - 0.5 delta) above. */
 export class HuberLoss extends Loss {
   readonly delta: number;
-  constructor({ reduction = 'mean' as Reduction, delta = 1.0 } = {}) {
-    super({ reduction });
+  static override readonly options = ['reduction', 'delta'];
+  constructor(opts: { reduction?: Reduction; delta?: number } = {}) {
+    super(opts);
+    const { delta = 1.0 } = opts;
     if (typeof delta !== 'number' || !(delta > 0)) throw new RangeError(`HuberLoss: delta must be > 0, got ${delta}`);
     this.delta = delta;
   }
@@ -108,8 +121,10 @@ export class BCELoss extends Loss {
 export class BCEWithLogitsLoss extends Loss {
   // A buffer under PyTorch's name (its state-dict key); posWeight reads it.
   pos_weight!: Tensor | null;
-  constructor({ reduction = 'mean' as Reduction, posWeight = null as Tensor | null } = {}) {
-    super({ reduction });
+  static override readonly options = ['reduction', 'posWeight'];
+  constructor(opts: { reduction?: Reduction; posWeight?: Tensor | null } = {}) {
+    super(opts);
+    const { posWeight = null } = opts;
     if (posWeight !== null && !(posWeight instanceof Tensor)) throw new TypeError(`BCEWithLogitsLoss: posWeight must be a Tensor or null, got ${typeof posWeight}`);
     this.registerBuffer('pos_weight', posWeight);
   }

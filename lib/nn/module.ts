@@ -16,7 +16,7 @@ import { Tensor } from '../tensor';
 import { noGrad } from '../autograd/grad_mode';
 import { Parameter } from './parameter';
 import { assignInto } from '../ops/shape';
-import { checkBool } from '../ops/util';
+import { checkBool, checkOptions } from '../ops/util';
 
 export type StateDict = Map<string, Tensor>;
 
@@ -161,7 +161,7 @@ export abstract class Module {
    */
   loadStateDict(sd: StateDict | Record<string, Tensor>, options: { strict?: boolean } | boolean = {}): LoadResult {
     // PyTorch's positional load_state_dict(sd, False) reads as loadStateDict(sd, false).
-    const strict = typeof options === 'boolean' ? options : options?.strict ?? true;
+    const strict = typeof options === 'boolean' ? options : checkOptions('loadStateDict', options, ['strict'], '{ strict: false }').strict ?? true;
     if (typeof strict !== 'boolean') throw new TypeError(`loadStateDict: strict must be a boolean, got ${typeof strict}`);
     if (sd === null || typeof sd !== 'object' || sd instanceof Tensor)
       throw new TypeError(`loadStateDict: expects a Map or an object of tensors, got ${sd === null ? 'null' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);

@@ -7,7 +7,7 @@ import { DType } from '../dtype';
 import { fmtShape } from '../shape';
 import { Tensor, ones, zeros } from '../tensor';
 import { batchNorm, checkNormalizedShape, layerNorm } from '../ops/norm';
-import { checkBool } from '../ops/util';
+import { checkBool, checkOptions } from '../ops/util';
 import { Module } from './module';
 import { Parameter, checkLayerSize } from './parameter';
 
@@ -47,8 +47,10 @@ export class BatchNorm1d extends Module {
   running_var!: Tensor | null;
   num_batches_tracked!: Tensor | null;
 
-  constructor(numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = 'float32' }: BatchNormOptions = {}) {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = 'float32' } =
+      checkOptions('BatchNorm1d', opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype'], '{ eps: 1e-3 }');
     if (!Number.isInteger(numFeatures) || numFeatures < 1)
       throw new RangeError(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
     if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`BatchNorm1d: eps must be a finite number >= 0, got ${eps}`);
@@ -138,8 +140,10 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | number[], { eps = 1e-5, elementwiseAffine = true, dtype = 'float32' }: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | number[], opts: LayerNormOptions = {}) {
     super();
+    const { eps = 1e-5, elementwiseAffine = true, dtype = 'float32' } =
+      checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'dtype'], '{ eps: 1e-3 }');
     this.normalizedShape = checkNormalizedShape('LayerNorm', normalizedShape);
     if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new RangeError(`LayerNorm: eps must be a finite number >= 0, got ${eps}`);
     checkBool('LayerNorm', 'elementwiseAffine', elementwiseAffine);

@@ -14,7 +14,7 @@ import { Tensor } from '../tensor';
 import * as R from './reduce';
 import * as U from './unary';
 import * as S from './shape';
-import { checkTensor, cont, fl } from './util';
+import { checkOptions, checkTensor, cont, fl } from './util';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -209,7 +209,8 @@ export interface CrossEntropyOptions {
  * @example crossEntropy(randn([4, 10]), tensor([1, 0, 9, 3], { dtype: 'int32' })).shape  // []
  */
 export function crossEntropy(input: Tensor, target: Tensor,
-                             { reduction = 'mean' as Reduction, weight = null, ignoreIndex = -100, labelSmoothing = 0 }: CrossEntropyOptions = {}): Tensor {
+                             opts: CrossEntropyOptions = {}): Tensor {
+  let { reduction = 'mean', weight = null, ignoreIndex = -100, labelSmoothing = 0 } = checkOptions('crossEntropy', opts, ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing'], "{ reduction: 'sum' }");
   checkTensor('crossEntropy', 'input', input);
   checkTensor('crossEntropy', 'target', target);
   reduction = checkReduction('crossEntropy', reduction);
@@ -323,7 +324,8 @@ const nllOp = defineOp('nllLoss', {
  * summed weights of the kept rows; rows whose target is ignoreIndex (default
  * -100) are left out. Use it after logSoftmax (crossEntropy fuses the two).
  */
-export function nllLoss(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction, weight = null, ignoreIndex = -100 }: NllLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+  let { reduction = 'mean', weight = null, ignoreIndex = -100 } = checkOptions('nllLoss', opts, ['reduction', 'weight', 'ignoreIndex'], "{ reduction: 'sum' }");
   const op = 'nllLoss';
   checkTensor(op, 'input', input);
   checkTensor(op, 'target', target);
@@ -443,14 +445,16 @@ function pairOperands(op: string, input: Tensor, target: Tensor): [Tensor, Tenso
 }
 
 /** Mean squared error (x - y)^2. Input and target must have the same shape. */
-export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction } = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  let { reduction = 'mean' } = checkOptions('mseLoss', opts, ['reduction'], "{ reduction: 'sum' }");
   reduction = checkReduction('mseLoss', reduction);
   const [x, y] = pairOperands('mseLoss', input, target);
   return pointLoss(mseOp, mseReducedOp, x, y, reduction);
 }
 
 /** Binary cross-entropy on probabilities in [0, 1], logs clamped at -100 like PyTorch. */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction } = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  let { reduction = 'mean' } = checkOptions('binaryCrossEntropy', opts, ['reduction'], "{ reduction: 'sum' }");
   reduction = checkReduction('binaryCrossEntropy', reduction);
   const [x, y] = pairOperands('binaryCrossEntropy', input, target);
   const d = x._flat();
@@ -466,7 +470,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { reduction = 
  * positive term: -(pw y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))).
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
-                                             { reduction = 'mean' as Reduction, posWeight = null as Tensor | null } = {}): Tensor {
+                                             opts: { reduction?: Reduction; posWeight?: Tensor | null } = {}): Tensor {
+  let { reduction = 'mean', posWeight = null } = checkOptions('binaryCrossEntropyWithLogits', opts, ['reduction', 'posWeight'], "{ reduction: 'sum' }");
   const op = 'binaryCrossEntropyWithLogits';
   reduction = checkReduction(op, reduction);
   const [x, y] = pairOperands(op, input, target);
@@ -490,7 +495,8 @@ function broadcastsTo(from: number[], to: number[]): boolean {
 }
 
 /** Mean absolute error |x - y|. Shapes must match. grad sign(x - y) (0 at 0). */
-export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction } = {}): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  let { reduction = 'mean' } = checkOptions('l1Loss', opts, ['reduction'], "{ reduction: 'sum' }");
   reduction = checkReduction('l1Loss', reduction);
   const [x, y] = pairOperands('l1Loss', input, target);
   return pointLoss(l1Op, l1ReducedOp, x, y, reduction);
@@ -501,7 +507,8 @@ export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' as Re
  * beta = 0 is the L1 loss, with PyTorch 1.13's gradient -1 (not 0) at d = 0;
  * beta < 0 is an error.
  */
-export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction, beta = 1.0 } = {}): Tensor {
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  let { reduction = 'mean', beta = 1.0 } = checkOptions('smoothL1Loss', opts, ['reduction', 'beta'], "{ reduction: 'sum' }");
   reduction = checkReduction('smoothL1Loss', reduction);
   if (typeof beta !== 'number' || !(beta >= 0) || !Number.isFinite(beta))
     throw new RangeError(`smoothL1Loss: beta must be a finite number >= 0 (smooth_l1_loss does not support negative values for beta), got ${beta}`);
@@ -510,7 +517,8 @@ export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = 'mean'
 }
 
 /** Huber: 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta). delta > 0. */
-export function huberLoss(input: Tensor, target: Tensor, { reduction = 'mean' as Reduction, delta = 1.0 } = {}): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; delta?: number } = {}): Tensor {
+  let { reduction = 'mean', delta = 1.0 } = checkOptions('huberLoss', opts, ['reduction', 'delta'], "{ reduction: 'sum' }");
   reduction = checkReduction('huberLoss', reduction);
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta))
     throw new RangeError(`huberLoss: delta must be a finite number > 0 (huber_loss does not support non-positive values for delta), got ${delta}`);

@@ -8,7 +8,7 @@ import { defineOp } from '../autograd/op';
 import { native } from '../native';
 import { fmtShape, numelOf } from '../shape';
 import { Tensor } from '../tensor';
-import { checkBool, checkTensor, cont, fl } from './util';
+import { checkBool, checkOptions, checkTensor, cont, fl } from './util';
 
 type MaybeTensor = Tensor | null;
 
@@ -83,8 +83,10 @@ export interface BatchNormOptions {
  * variance; else the running statistics are used.
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
-                          { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {}): Tensor {
+                          opts: BatchNormOptions = {}): Tensor {
   const op = 'batchNorm';
+  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } =
+    checkOptions(op, opts, ['weight', 'bias', 'training', 'momentum', 'eps'], '{ training: true }');
   checkTensor(op, 'input', input);
   if (input.dtype === 'int32') throw new TypeError(`${op}: input must be floating point, got int32`);
   checkBool(op, 'training', training);
@@ -148,8 +150,9 @@ export interface LayerNormOptions {
  * (both of shape normalizedShape, or null).
  */
 export function layerNorm(input: Tensor, normalizedShape: number | number[],
-                          { weight = null, bias = null, eps = 1e-5 }: LayerNormOptions = {}): Tensor {
+                          opts: LayerNormOptions = {}): Tensor {
   const op = 'layerNorm';
+  const { weight = null, bias = null, eps = 1e-5 } = checkOptions(op, opts, ['weight', 'bias', 'eps'], '{ eps: 1e-6 }');
   checkTensor(op, 'input', input);
   if (input.dtype === 'int32') throw new TypeError(`${op}: input must be floating point, got int32`);
   const ns = checkNormalizedShape(op, normalizedShape);

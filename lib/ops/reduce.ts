@@ -12,7 +12,7 @@ import { Tensor } from '../tensor';
 import * as B from './binary';
 import * as S from './shape';
 import * as U from './unary';
-import { checkTensor, cont, fl } from './util';
+import { checkBool, checkTensor, cont, fl } from './util';
 
 /** Sorted, unique, non-negative dims; null/undefined means all. */
 export function normDims(op: string, dim: number | number[] | null | undefined, ndim: number): number[] {
@@ -99,6 +99,7 @@ const sumOp = defineOp('sum', {
 /** Sum of all elements, or over dim(s). */
 export function sum(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   checkTensor('sum', 'input', x);
+  checkBool('sum', 'keepdim', keepdim);
   return sumOp(x, normDims('sum', dim, x.ndim), keepdim);
 }
 
@@ -119,6 +120,7 @@ const meanOp = defineOp('mean', {
 /** Mean of all elements, or over dim(s). Floating point only, like PyTorch. */
 export function mean(x: Tensor, dim?: number | number[] | null, keepdim = false): Tensor {
   checkTensor('mean', 'input', x);
+  checkBool('mean', 'keepdim', keepdim);
   if (!isFloat(x.dtype))
     throw new TypeError(`mean: could not infer output dtype; input dtype must be floating point, got ${x.dtype}. Use x.float().mean()`);
   return meanOp(x, normDims('mean', dim, x.ndim), keepdim);
@@ -162,6 +164,7 @@ const prodOp = defineOp('prod', {
 
 export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   checkTensor('prod', 'input', x);
+  checkBool('prod', 'keepdim', keepdim);
   return prodOp(x, normDims('prod', dim, x.ndim), keepdim);
 }
 
@@ -238,6 +241,7 @@ const extremeDimOp = defineOp('max', {
 export function maxDim(x: Tensor, dim: number, keepdim: boolean, isMax: boolean): { values: Tensor; indices: Tensor } {
   const name = isMax ? 'max' : 'min';
   checkTensor(name, 'input', x);
+  checkBool(name, 'keepdim', keepdim);
   const d = x.ndim === 0 ? 0 : normDim(name, dim, x.ndim);
   const r = extremeDim(x, d, isMax);
   const squeezed = x._shape.filter((_, i) => i !== d);
@@ -255,6 +259,7 @@ export function maxDim(x: Tensor, dim: number, keepdim: boolean, isMax: boolean)
 export function amax(x: Tensor, dim: number | number[], keepdim: boolean, isMax: boolean): Tensor {
   const name = isMax ? 'amax' : 'amin';
   checkTensor(name, 'input', x);
+  checkBool(name, 'keepdim', keepdim);
   const dims = normDims(name, dim, x.ndim);
   return amaxOp(x, dims, keepdim, isMax);
 }
@@ -281,6 +286,7 @@ const amaxOp = defineOp('amax', {
 export function argReduce(x: Tensor, dim: number | undefined, keepdim: boolean, isMax: boolean): Tensor {
   const name = isMax ? 'argmax' : 'argmin';
   checkTensor(name, 'input', x);
+  checkBool(name, 'keepdim', keepdim);
   if (x.numel() === 0) throw new RangeError(`${name}: expected a non-empty tensor; got shape ${fmtShape(x._shape)}`);
   const xc = cont(floatOnly(name, x));
   if (dim === undefined || dim === null) {
@@ -302,6 +308,7 @@ export function argReduce(x: Tensor, dim: number | undefined, keepdim: boolean, 
 /** p-norm: (sum |x|^p)^(1/p); p = Infinity is max |x|. The gradient at x = 0 is 0. */
 export function norm(x: Tensor, p = 2, dim: number | number[] | null = null, keepdim = false): Tensor {
   checkTensor('norm', 'input', x);
+  checkBool('norm', 'keepdim', keepdim);
   if (typeof p !== 'number' || Number.isNaN(p)) throw new TypeError(`norm: p must be a number, got ${p}`);
   const dims = normDims('norm', dim, x.ndim);
   if (p === Infinity) return amax(U.abs(x), dims, keepdim, true);
@@ -354,6 +361,7 @@ const norm2Op = defineOp('norm', {
 /** Variance over dims with Bessel's correction (correction = 1) by default. */
 export function variance(x: Tensor, dim: number | number[] | null | undefined, correction: number, keepdim: boolean): Tensor {
   checkTensor('var', 'input', x);
+  checkBool('var', 'keepdim', keepdim);
   const dims = normDims('var', dim, x.ndim);
   const n = dims.reduce((p, d) => p * x._shape[d], 1);
   const mu = mean(x, dims, true);
@@ -364,12 +372,14 @@ export function variance(x: Tensor, dim: number | number[] | null | undefined, c
 /** Standard deviation: sqrt of the variance (correction 1 by default); its gradient is 0 for a constant input. */
 export function std(x: Tensor, dim: number | number[] | null | undefined, correction: number, keepdim: boolean): Tensor {
   checkTensor('std', 'input', x);
+  checkBool('std', 'keepdim', keepdim);
   return stdRootOp(variance(x, dim, correction, keepdim), 0.5);
 }
 
 /** log(sum(exp(x))) over dim, max-subtracted so that it does not overflow. */
 export function logsumexp(x: Tensor, dim: number, keepdim = false): Tensor {
   checkTensor('logsumexp', 'input', x);
+  checkBool('logsumexp', 'keepdim', keepdim);
   const d = normDim('logsumexp', dim, x.ndim);
   if (x.ndim > 0 && x._shape[d] === 0) {
     // log(sum of nothing) = log 0 = -inf, as PyTorch.

@@ -8,7 +8,7 @@ import { UnaryOp } from '../../binding';
 import { defineOp } from '../autograd/op';
 import { native } from '../native';
 import { Tensor } from '../tensor';
-import { checkTensor, cont, fl, floatInput } from './util';
+import { checkOptions, checkTensor, cont, fl, floatInput } from './util';
 
 function unaryForward(x: Tensor, op: UnaryOp, alpha = 0, beta = 0): Tensor {
   const xc = cont(floatInput(x));
@@ -175,8 +175,9 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * GELU: x * Phi(x) with the exact erf form (approximate 'none', the default) or
  * PyTorch's tanh approximation x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
  */
-export function gelu(x: Tensor, { approximate = 'none' as 'none' | 'tanh' } = {}): Tensor {
+export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   checkTensor('gelu', 'input', x);
+  const { approximate = 'none' } = checkOptions('gelu', opts, ['approximate'], "{ approximate: 'tanh' }");
   if (approximate !== 'none' && approximate !== 'tanh')
     throw new RangeError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
   return geluOp(x, approximate === 'tanh' ? UnaryOp.GeluTanh : UnaryOp.Gelu, 0, 0);

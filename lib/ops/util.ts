@@ -51,3 +51,43 @@ export function asOperand(x: Tensor | number, dt: DType): Tensor {
   if (typeof x === 'number') return scalarTensor(x, dt);
   return x.dtype === dt ? x : x.to(dt);
 }
+
+/** How a value reads in an error: 'boolean false', 'string "sum"', 'a Tensor of shape [3]', 'an array'. */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
+  if (Array.isArray(v)) return 'an array';
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${v}`;
+  if (typeof v === 'object') return Object.getPrototypeOf(v) === Object.prototype ? 'an object' : `a ${v.constructor?.name ?? 'object'}`;
+  return typeof v;
+}
+
+/** A plain object ({ ... }): not a Tensor, an array, a Map or any other class's instance. */
+export function isOptionsObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * An options object, checked as PyTorch checks keyword arguments: undefined is
+ * {}, anything but a plain object (a positional argument such as
+ * Linear(4, 4, false) or mseLoss(a, b, 'sum')) is a TypeError, and so is an
+ * unknown key ({ bais: false }, { label_smoothing: 0.1 }) instead of being
+ * silently ignored. `example` shows the right form in the first error.
+ */
+export function checkOptions<T extends object>(op: string, opts: T | undefined, keys: readonly string[], example?: string): T {
+  if (opts === undefined) return {} as T;
+  if (!isOptionsObject(opts))
+    throw new TypeError(`${op}: options must be an object${example ? ` like ${example}` : ''} (valid options: ${keys.join(', ')}), got ${describeValue(opts)}`);
+  for (const k of Object.keys(opts)) {
+    if (keys.includes(k)) continue;
+    // label_smoothing -> labelSmoothing: PyTorch's snake_case name of a camelCase option.
+    const camel = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const hint = camel !== k && keys.includes(camel) ? ` (did you mean '${camel}'?)` : '';
+    throw new TypeError(`${op}: unknown option '${k}'${hint}; valid options: ${keys.map((x) => `'${x}'`).join(', ')}`);
+  }
+  return opts;
+}

@@ -381,3 +381,30 @@ describe('review findings', () => {
     expect(before.toArray()).toEqual([3, 3, 3]);
   });
 });
+
+describe('backward options', () => {
+  test('backward({ retainGraph }) as the only argument, and backward(gradient, { retainGraph })', () => {
+    const a = torch.tensor([1, 2], { requiresGrad: true });
+    const y = a.mul(3).sum();
+    y.backward({ retainGraph: true });
+    y.backward();
+    expect(Array.from(a.grad!.data)).toEqual([6, 6]);
+    const b = torch.tensor([1, 2], { requiresGrad: true });
+    const z = b.mul(2);
+    z.backward(torch.ones([2]), { retainGraph: true });
+    z.backward(torch.ones([2]));
+    expect(Array.from(b.grad!.data)).toEqual([4, 4]);
+    const c = torch.tensor([1], { requiresGrad: true });
+    torch.autograd.backward([c.mul(2).sum()], { retainGraph: false });
+    expect(Array.from(c.grad!.data)).toEqual([2]);
+  });
+  test('an unknown key, a non-boolean retainGraph or a positional flag is a TypeError', () => {
+    const a = torch.tensor([1, 2], { requiresGrad: true });
+    const y = a.sum();
+    expect(() => y.backward({ retain_graph: true } as never)).toThrow(/^backward: unknown option 'retain_graph' \(did you mean 'retainGraph'\?\); valid options: 'retainGraph'$/);
+    expect(() => y.backward(null, { retainGraph: 'yes' } as never)).toThrow(/^backward: retainGraph must be a boolean/);
+    expect(() => y.backward(null, true as never)).toThrow(/^backward: options must be an object like \{ retainGraph: true \}.*got boolean true/);
+    expect(() => torch.autograd.backward([y], [null], { retain_graph: true } as never)).toThrow(/did you mean 'retainGraph'/);
+    expect(a.grad).toBeNull();
+  });
+});

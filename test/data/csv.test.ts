@@ -99,3 +99,26 @@ describe('CSVDataset', () => {
     expect(values(yb)).toEqual([1, 0, 1]);
   });
 });
+
+describe('readCsv options are strict', () => {
+  const text = 'a,b\n1,NA\n';
+  test('naValues must be an array (or Set) of strings, not a string split into characters', () => {
+    expect(() => data.readCsvText(text, { naValues: 'NA' } as never)).toThrow(TypeError);
+    expect(() => data.readCsvText(text, { naValues: 'NA' } as never)).toThrow(/^readCsv: naValues must be an array \(or Set\) of strings like \['NA', ''\], got string "NA"/);
+    expect(() => data.readCsvText(text, { naValues: [1] } as never)).toThrow(/^readCsv: naValues must be an array/);
+    expect(Number.isNaN(data.readCsvText(text, { naValues: new Set(['NA']) }).x.get(0, 1).item())).toBe(true);
+  });
+  test("header must be a boolean: 'false' is not read as true", () => {
+    expect(() => data.readCsvText('1,2\n', { header: 'false' } as never)).toThrow(/^readCsv: header must be a boolean \(true or false\), got "false" \(a string\)/);
+  });
+  test('a misspelled option is a TypeError listing the valid ones', () => {
+    expect(() => data.readCsvText('1;2\n', { delimeter: ';' } as never)).toThrow(
+      /^readCsv: unknown option 'delimeter'; valid options: 'header', 'delimiter', 'target', 'columns', 'dtype', 'targetDtype', 'naValues'$/);
+    expect(() => data.readCsvText(text, 'a' as never)).toThrow(/^readCsv: options must be an object/);
+  });
+  test('columns must be an array, each a name or an index', () => {
+    expect(() => data.readCsvText('a,b\n1,2\n', { columns: 'a' } as never)).toThrow(/^readCsv: columns must be an array of column names or indices, got string "a"/);
+    expect(() => data.readCsvText('a,b\n1,2\n', { columns: [null] } as never)).toThrow(/^readCsv: feature column must be a name \(string\) or an index \(number\), got null/);
+    expect(() => data.readCsvText('a,b\n1,2\n', { target: true } as never)).toThrow(/^readCsv: target column must be a name/);
+  });
+});

@@ -57,3 +57,12 @@ test('Sequential still fuses Linear + ReLU, and runs the new activations unfused
   expect(y.gradFn?.name).toBe('GeluBackward0');
   expect(y.shape).toEqual([5, 2]);
 });
+
+describe('activation options are strict', () => {
+  test('GELU and F.gelu: a non-object or an unknown key is a TypeError', () => {
+    expect(() => new torch.nn.GELU('tanh' as never)).toThrow(/^GELU: options must be an object like \{ approximate: 'tanh' \}.*got string "tanh"/);
+    expect(() => new torch.nn.GELU({ approx: 'tanh' } as never)).toThrow(/^GELU: unknown option 'approx'; valid options: 'approximate'/);
+    expect(() => torch.nn.functional.gelu(torch.ones([2]), 'tanh' as never)).toThrow(/^gelu: options must be an object/);
+    expect(new torch.nn.GELU({ approximate: 'tanh' }).approximate).toBe('tanh');
+  });
+});

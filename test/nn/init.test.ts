@@ -145,3 +145,13 @@ describe('nn.init', () => {
     expect(values(t.t())).toEqual(dense);
   });
 });
+
+describe('init options are strict', () => {
+  test('kaiming: a non-object or an unknown key is a TypeError', () => {
+    const w = torch.empty([4, 3]);
+    expect(() => torch.nn.init.kaimingUniform_(w, Math.sqrt(5) as never)).toThrow(/^kaimingUniform_: options must be an object like \{ mode: 'fanOut' \}.*got number/);
+    expect(() => torch.nn.init.kaimingNormal_(w, { mode: 'fanOut', nonLinearity: 'relu' } as never)).toThrow(
+      /^kaimingNormal_: unknown option 'nonLinearity'; valid options: 'a', 'mode', 'nonlinearity'/);
+    expect(torch.nn.init.kaimingNormal_(w, { mode: 'fanOut', nonlinearity: 'relu' })).toBe(w);
+  });
+});

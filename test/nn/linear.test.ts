@@ -214,3 +214,15 @@ describe('toString', () => {
     expect(new nn.Linear(6, 2, { bias: false }).toString()).toBe(fixture.names.leafRepr['Linear(6, 2, bias=False)']);
   });
 });
+
+describe('Linear options are strict', () => {
+  // PyTorch's Linear(4, 4, False) is positional; here it would silently keep the bias.
+  test('a positional bias is a TypeError naming the form to use', () => {
+    expect(() => new torch.nn.Linear(4, 4, false as never)).toThrow(TypeError);
+    expect(() => new torch.nn.Linear(4, 4, false as never)).toThrow(/^Linear: options must be an object like \{ bias: false \}.*got boolean false/);
+  });
+  test('a misspelled option is a TypeError listing the valid ones', () => {
+    expect(() => new torch.nn.Linear(4, 4, { bais: false } as never)).toThrow(/^Linear: unknown option 'bais'; valid options: 'bias', 'dtype'/);
+    expect(new torch.nn.Linear(4, 4, { bias: false }).bias).toBeNull();
+  });
+});

@@ -109,3 +109,26 @@ describe('loss options and bad input', () => {
     expect(m.posWeight!.dtype).toBe('float64');
   });
 });
+
+describe('loss module options are strict', () => {
+  test('a positional argument is a TypeError (PyTorch: CrossEntropyLoss(weight), MSELoss(reduction=...))', () => {
+    expect(() => new torch.nn.CrossEntropyLoss(torch.ones([3]) as never)).toThrow(/^CrossEntropyLoss: options must be an object .*got a Tensor of shape \[3\]/);
+    expect(() => new torch.nn.MSELoss('sum' as never)).toThrow(TypeError);
+    expect(() => new torch.nn.MSELoss('sum' as never)).toThrow(/^MSELoss: options must be an object like \{ reduction: 'sum' \}.*got string "sum"/);
+    expect(() => new torch.nn.NLLLoss(null as never)).toThrow(/^NLLLoss: options must be an object/);
+  });
+  test('an unknown key is a TypeError; a snake_case one suggests the camelCase name', () => {
+    expect(() => new torch.nn.CrossEntropyLoss({ label_smoothing: 0.1 } as never)).toThrow(
+      /^CrossEntropyLoss: unknown option 'label_smoothing' \(did you mean 'labelSmoothing'\?\); valid options: 'reduction', 'weight', 'ignoreIndex', 'labelSmoothing'/);
+    expect(() => new torch.nn.MSELoss({ reduce: 'sum' } as never)).toThrow(/^MSELoss: unknown option 'reduce'; valid options: 'reduction'/);
+    expect(() => new torch.nn.HuberLoss({ beta: 1 } as never)).toThrow(/^HuberLoss: unknown option 'beta'; valid options: 'reduction', 'delta'/);
+    expect(() => new torch.nn.BCEWithLogitsLoss({ pos_weight: torch.ones([1]) } as never)).toThrow(/did you mean 'posWeight'/);
+    for (const L of [torch.nn.L1Loss, torch.nn.BCELoss, torch.nn.SmoothL1Loss, torch.nn.NLLLoss])
+      expect(() => new L({ reductio: 'sum' } as never)).toThrow(new RegExp(`^${L.name}: unknown option 'reductio'`));
+  });
+  test('valid options still work', () => {
+    expect(new torch.nn.CrossEntropyLoss({ labelSmoothing: 0.1, reduction: 'sum' }).labelSmoothing).toBe(0.1);
+    expect(new torch.nn.SmoothL1Loss({ beta: 0.5 }).beta).toBe(0.5);
+    expect(new torch.nn.MSELoss().reduction).toBe('mean');
+  });
+});

@@ -431,3 +431,12 @@ describe('boolean flags', () => {
     expect(new nn.BatchNorm1d(3, { affine: false, trackRunningStats: false }).weight).toBe(null);
   });
 });
+
+describe('loadStateDict options are strict', () => {
+  test('an unknown key is a TypeError; a boolean is still the positional strict', () => {
+    const m = new torch.nn.Linear(2, 2);
+    expect(() => m.loadStateDict(m.stateDict(), { strcit: false } as never)).toThrow(/^loadStateDict: unknown option 'strcit'; valid options: 'strict'/);
+    expect(() => m.loadStateDict(m.stateDict(), 'no' as never)).toThrow(/^loadStateDict: options must be an object like \{ strict: false \}/);
+    expect(m.loadStateDict(m.stateDict(), false)).toBeDefined();
+  });
+});

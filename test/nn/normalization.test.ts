@@ -200,3 +200,18 @@ describe('behaviour', () => {
     expect(Array.from(y.data).map((v) => Math.round(v * 1e4) / 1e4)).toEqual([-1, -1, 1, 1]);
   });
 });
+
+describe('normalization options are strict', () => {
+  test('PyTorch-style positional eps is a TypeError, not silently ignored', () => {
+    expect(() => new torch.nn.BatchNorm1d(8, 1e-3 as never)).toThrow(/^BatchNorm1d: options must be an object like \{ eps: 1e-3 \}.*got number 0.001/);
+    expect(() => new torch.nn.LayerNorm([8], 1e-3 as never)).toThrow(TypeError);
+    expect(() => new torch.nn.LayerNorm([8], 1e-3 as never)).toThrow(/^LayerNorm: options must be an object/);
+  });
+  test('an unknown key is a TypeError naming it', () => {
+    expect(() => new torch.nn.BatchNorm1d(8, { track_running_stats: false } as never)).toThrow(/^BatchNorm1d: unknown option 'track_running_stats' \(did you mean 'trackRunningStats'\?\)/);
+    expect(() => new torch.nn.LayerNorm(8, { elementwise_affine: false } as never)).toThrow(/^LayerNorm: unknown option 'elementwise_affine'/);
+    expect(() => torch.nn.functional.batchNorm(torch.ones([2, 3]), null, null, { train: true } as never)).toThrow(/^batchNorm: unknown option 'train'/);
+    expect(() => torch.nn.functional.layerNorm(torch.ones([2, 3]), [3], 1e-3 as never)).toThrow(/^layerNorm: options must be an object/);
+    expect(new torch.nn.BatchNorm1d(8, { eps: 1e-3 }).eps).toBe(1e-3);
+  });
+});

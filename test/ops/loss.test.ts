@@ -78,3 +78,26 @@ describe('losses: errors name the op and the offending values', () => {
     expect(new torch.nn.CrossEntropyLoss().forward(x, t).item()).toBe(F.crossEntropy(x, t).item());
   });
 });
+
+describe('loss options are strict (PyTorch raises on a positional or unexpected keyword)', () => {
+  const F = torch.nn.functional;
+  const x = torch.randn([4, 3]);
+  const t = torch.tensor([0, 2, 1, 0], { dtype: 'int32' });
+  test('a positional reduction is a TypeError, not the default mean', () => {
+    expect(() => F.crossEntropy(x, t, 'sum' as never)).toThrow(TypeError);
+    expect(() => F.crossEntropy(x, t, 'sum' as never)).toThrow(/^crossEntropy: options must be an object like \{ reduction: 'sum' \}.*got string "sum"/);
+    expect(() => F.mseLoss(x, x, 'sum' as never)).toThrow(/^mseLoss: options must be an object/);
+    expect(() => F.nllLoss(x, t, torch.ones([3]) as never)).toThrow(/^nllLoss: options must be an object.*got a Tensor/);
+  });
+  test('an unknown key is a TypeError listing the valid ones', () => {
+    expect(() => F.mseLoss(x, x, { reduce: 'sum' } as never)).toThrow(/^mseLoss: unknown option 'reduce'; valid options: 'reduction'$/);
+    expect(() => F.crossEntropy(x, t, { ignore_index: 1 } as never)).toThrow(/^crossEntropy: unknown option 'ignore_index' \(did you mean 'ignoreIndex'\?\)/);
+    const p = torch.rand([4, 3]);
+    expect(() => F.binaryCrossEntropy(p, p, { weight: p } as never)).toThrow(/^binaryCrossEntropy: unknown option 'weight'/);
+    expect(() => F.binaryCrossEntropyWithLogits(x, p, { pos_weight: null } as never)).toThrow(/did you mean 'posWeight'/);
+    expect(() => F.l1Loss(x, x, { reductions: 'sum' } as never)).toThrow(/^l1Loss: unknown option 'reductions'/);
+    expect(() => F.smoothL1Loss(x, x, { delta: 1 } as never)).toThrow(/^smoothL1Loss: unknown option 'delta'; valid options: 'reduction', 'beta'/);
+    expect(() => F.huberLoss(x, x, { beta: 1 } as never)).toThrow(/^huberLoss: unknown option 'beta'; valid options: 'reduction', 'delta'/);
+    expect(F.mseLoss(x, x, { reduction: 'sum' }).item()).toBe(0);
+  });
+});

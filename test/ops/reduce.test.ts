@@ -78,3 +78,29 @@ describe('reductions: functional forms and errors', () => {
     expect(() => x.norm(NaN)).toThrow(/^norm: p must be a number, got NaN$/);
   });
 });
+
+describe('keepdim must be a boolean', () => {
+  const x = torch.randn([2, 3]);
+  test.each([
+    ['sum', () => x.sum(0, 'yes' as never)],
+    ['mean', () => x.mean(0, 1 as never)],
+    ['prod', () => x.prod(0, 'yes' as never)],
+    ['max', () => x.max(0, 'yes' as never)],
+    ['min', () => x.min(0, 'yes' as never)],
+    ['amax', () => x.amax(0, 'yes' as never)],
+    ['argmax', () => x.argmax(0, 'yes' as never)],
+    ['argmin', () => torch.argmin(x, 0, 'yes' as never)],
+    ['norm', () => x.norm(2, 0, 'yes' as never)],
+    ['var', () => x.var(0, { keepdim: 'yes' as never })],
+    ['std', () => x.std(0, { keepdim: 'yes' as never })],
+    ['logsumexp', () => x.logsumexp(0, 'yes' as never)],
+  ])('%s', (op, f) => {
+    expect(f).toThrow(TypeError);
+    expect(f).toThrow(new RegExp(`^${op}: keepdim must be a boolean`));
+  });
+  test("var/std's options are strict (PyTorch's positional unbiased is not an options object)", () => {
+    expect(() => x.var(0, true as never)).toThrow(/^var: options must be an object like \{ keepdim: true \}/);
+    expect(() => x.std(0, { unbiased: false } as never)).toThrow(/^std: unknown option 'unbiased'; valid options: 'correction', 'keepdim'/);
+    expect(x.var(0, { keepdim: true, correction: 0 }).shape).toEqual([1, 3]);
+  });
+});
