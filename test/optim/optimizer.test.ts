@@ -274,3 +274,34 @@ test('zeroGrad takes a boolean setToNone', () => {
   const opt = new torch.optim.SGD([torch.zeros([2], { requiresGrad: true })], { lr: 0.1 });
   expect(() => opt.zeroGrad('no' as never)).toThrow(new TypeError('SGD.zeroGrad: setToNone must be a boolean, got string'));
 });
+
+describe('one gradient tensor given to two parameters (PyTorch allows it: gradients are only read)', () => {
+  for (const [name, make] of [
+    ['SGD', (ps: torch.Tensor[]) => new torch.optim.SGD(ps, { lr: 0.1, momentum: 0.9 })],
+    ['Adam', (ps: torch.Tensor[]) => new torch.optim.Adam(ps, { lr: 0.1 })],
+    ['RMSprop', (ps: torch.Tensor[]) => new torch.optim.RMSprop(ps, { lr: 0.1, centered: true, momentum: 0.5 })],
+  ] as const) {
+    test(name, () => {
+      const a = new torch.nn.Parameter(torch.tensor([1, 2])), b = new torch.nn.Parameter(torch.tensor([3, 4]));
+      const c = new torch.nn.Parameter(torch.tensor([1, 2])), d = new torch.nn.Parameter(torch.tensor([3, 4]));
+      const g = torch.tensor([0.5, -1]);
+      a.grad = g;
+      b.grad = g;
+      c.grad = g.clone();
+      d.grad = g.clone();
+      make([a, b]).step();
+      make([c, d]).step();
+      expect(a.toArray()).toEqual(c.toArray());
+      expect(b.toArray()).toEqual(d.toArray());
+      expect(g.toArray()).toEqual([0.5, -1]);
+    });
+  }
+
+  test('parameters that share memory are still refused', () => {
+    const w = torch.zeros([4]);
+    const a = w.narrow(0, 0, 3).requiresGrad_(), b = w.narrow(0, 2, 2).requiresGrad_();
+    a.grad = torch.ones([3]);
+    b.grad = torch.ones([2]);
+    expect(() => new torch.optim.SGD([a, b], { lr: 0.1 }).step()).toThrow(/overlap in memory/);
+  });
+});
