@@ -553,6 +553,18 @@ export class OneCycleLR extends LRScheduler {
       baseMs = perGroup(op, 'baseMomentum', baseMomentum, groups.length, num);
     }
     checkInt(op, 'lastEpoch', lastEpoch, -1);
+    if (!Number.isFinite(maxLrs.reduce((m, x) => Math.max(m, x / divFactor / finalDivFactor), 0)) ||
+        maxLrs.some((x) => !(x / divFactor / finalDivFactor > 0)))
+      throw new RangeError(`${op}: maxLr / divFactor / finalDivFactor must be a positive finite learning rate, got ${maxLrs[0]} / ${divFactor} / ${finalDivFactor}`);
+    if (lastEpoch !== -1) {
+      // Resuming: the groups must hold what a run that started at step 0 wrote into them (PyTorch: KeyError).
+      const need = ['initialLr', 'maxLr', 'minLr', ...(cycleMomentum ? ['maxMomentum', 'baseMomentum'] : [])];
+      groups.forEach((g, i) => {
+        for (const k of need)
+          if (typeof g[k] !== 'number' || !Number.isFinite(g[k] as number))
+            throw new Error(`${op}: param '${k}' is not specified in paramGroups[${i}] when resuming with lastEpoch ${lastEpoch}; load the optimizer's state dict first`);
+      });
+    }
     // Every option is valid: now write the groups (PyTorch does this before its base init).
     if (lastEpoch === -1) {
       groups.forEach((g, i) => {

@@ -329,3 +329,21 @@ describe('options, state and errors', () => {
     });
   });
 });
+
+describe('OneCycleLR never makes a NaN learning rate', () => {
+  const opt = () => new torch.optim.SGD([torch.zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+  test('resuming with lastEpoch needs the groups a run from step 0 wrote (PyTorch: KeyError)', () => {
+    const o = opt();
+    (o.paramGroups[0] as unknown as Record<string, number>).initialLr = 0.1;
+    expect(() => new torch.optim.lrScheduler.OneCycleLR(o, { maxLr: 1, totalSteps: 10, lastEpoch: 3 })).toThrow(
+      "OneCycleLR: param 'maxLr' is not specified in paramGroups[0] when resuming with lastEpoch 3; load the optimizer's state dict first");
+    const fresh = opt();
+    new torch.optim.lrScheduler.OneCycleLR(fresh, { maxLr: 1, totalSteps: 10 });
+    const resumed = new torch.optim.lrScheduler.OneCycleLR(fresh, { maxLr: 1, totalSteps: 10, lastEpoch: 3 });
+    expect(Number.isFinite(resumed.getLastLr()[0])).toBe(true);
+  });
+  test('a divFactor that makes the initial or final rate zero or infinite is refused', () => {
+    expect(() => new torch.optim.lrScheduler.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, divFactor: 1e-320 })).toThrow(RangeError);
+    expect(() => new torch.optim.lrScheduler.OneCycleLR(opt(), { maxLr: 1e-300, totalSteps: 10, finalDivFactor: 1e300 })).toThrow(RangeError);
+  });
+});
