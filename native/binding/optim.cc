@@ -33,29 +33,42 @@ std::string NameOf(const Named& n) {
   return n.t == SIZE_MAX ? std::string(n.what) : std::string(n.what) + "[" + std::to_string(n.t) + "]";
 }
 
-// RangeError "op: 'params[0]' and 'grads[1]' overlap in memory" if any two of
-// the arrays share a byte (empty arrays share nothing). Sorting the byte
-// ranges finds any overlap in O(n log n).
+// RangeError "op: 'params[0]' and 'grads[1]' overlap in memory" if an array
+// that is written (a param or a state buffer) shares a byte with any other
+// (empty arrays share nothing). The grads are only read, so they may alias
+// each other (two parameters sharing one gradient tensor, as PyTorch allows).
+// Sorting the byte ranges by start finds any overlap in O(n log n): a range
+// overlaps an earlier one iff it starts before the furthest end so far.
 void RequireAllDisjoint(Napi::Env env, const char* op, const std::vector<Named>& arrays) {
   struct Range {
     uintptr_t lo, hi;
     size_t k;
+    bool read_only;
   };
   std::vector<Range> ranges;
   ranges.reserve(arrays.size());
   for (size_t k = 0; k < arrays.size(); k++) {
     const Array& a = *arrays[k].a;
+    const std::string what = arrays[k].what;
     if (a.length)
-      ranges.push_back({reinterpret_cast<uintptr_t>(a.data), reinterpret_cast<uintptr_t>(a.data) + a.length * a.elem_size(), k});
+      ranges.push_back({reinterpret_cast<uintptr_t>(a.data), reinterpret_cast<uintptr_t>(a.data) + a.length * a.elem_size(), k,
+                        what == "grads" || what == "grad"});
   }
   std::sort(ranges.begin(), ranges.end(), [](const Range& x, const Range& y) { return x.lo < y.lo; });
-  for (size_t r = 1; r < ranges.size(); r++)
-    if (ranges[r].lo < ranges[r - 1].hi) {
-      const Named &x = arrays[ranges[r - 1].k], &y = arrays[ranges[r].k];
+  // The furthest-reaching range so far, and the furthest-reaching written one (SIZE_MAX: none yet).
+  size_t far_any = SIZE_MAX, far_written = SIZE_MAX;
+  for (size_t r = 0; r < ranges.size(); r++) {
+    const Range& cur = ranges[r];
+    const size_t other = cur.read_only ? far_written : far_any;
+    if (other != SIZE_MAX && cur.lo < ranges[other].hi) {
+      const Named &x = arrays[ranges[other].k], &y = arrays[cur.k];
       if (x.t == SIZE_MAX && y.t == SIZE_MAX)
         ThrowRange(env, std::string(op) + ": arguments '" + NameOf(x) + "' and '" + NameOf(y) + "' overlap in memory");
       ThrowRange(env, std::string(op) + ": '" + NameOf(x) + "' and '" + NameOf(y) + "' overlap in memory");
     }
+    if (far_any == SIZE_MAX || cur.hi > ranges[far_any].hi) far_any = r;
+    if (!cur.read_only && (far_written == SIZE_MAX || cur.hi > ranges[far_written].hi)) far_written = r;
+  }
 }
 
 // Entry t of a list read by ArgList, as an array of ref's type and length
