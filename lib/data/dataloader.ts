@@ -341,10 +341,14 @@ class EpochRun<T, B> {
       this.fail(); // the other workers too
       throw workerError(r, w, t);
     }
+    // A superseded run fails alone: the persistent workers now serve the newer iteration.
+    if (p && 'superseded' in p) {
+      this.closed = true;
+      throw new Error('DataLoader: this iteration was superseded by a newer iteration of the same loader (persistentWorkers share one set of workers); finish or break one loop before starting the next');
+    }
     this.fail();
     if (p === null) throw new Error(`DataLoader timed out after ${this.loader.timeout} seconds (waiting for batch ${t.k} from worker ${w})`);
-    if ('dead' in p) throw new Error(`DataLoader worker ${w} exited unexpectedly${p.code !== null ? ` with code ${p.code}` : ''} (while loading batch ${t.k})`);
-    throw new Error('DataLoader: this iteration was superseded by a newer iteration of the same loader (persistentWorkers share one set of workers); finish or break one loop before starting the next');
+    throw new Error(`DataLoader worker ${w} exited unexpectedly${p.code !== null ? ` with code ${p.code}` : ''} (while loading batch ${t.k})`);
   }
 
   nextSync(): B | typeof DONE {

@@ -96,6 +96,8 @@ export class WorkerPool {
 
   /** Looks for the reply of batch k of iteration iter from worker w, without waiting. */
   poll(w: number, iter: number, k: number): Poll {
+    // Checked first: a superseded iteration must not drain (and drop) the newer one's replies.
+    if (Atomics.load(this.signal, SIG_ITER) !== iter) return { superseded: true };
     const pending = this.pending[w];
     for (let m = receiveMessageOnPort(this.ports[w]); m; m = receiveMessageOnPort(this.ports[w])) {
       const msg = m.message as WorkerReply;
@@ -107,7 +109,6 @@ export class WorkerPool {
       pending.delete(k);
       return { reply: r };
     }
-    if (Atomics.load(this.signal, SIG_ITER) !== iter) return { superseded: true };
     if (Atomics.load(this.signal, SIG_STATE + w) !== 0) {
       // It may have posted just before exiting: look once more.
       for (let m = receiveMessageOnPort(this.ports[w]); m; m = receiveMessageOnPort(this.ports[w])) {

@@ -13,6 +13,7 @@
  * Transform classes travel to worker threads by their spec; plain functions
  * and Lambda do not.
  */
+import { constants as bufferConstants } from 'buffer';
 import { Tensor, fromTypedArray } from '../tensor';
 import { arrayCtor, TypedArray } from '../dtype';
 import { fmtShape } from '../shape';
@@ -292,8 +293,14 @@ function checkFill(op: string, fill: number, x: Image | Tensor): void {
     throw new RangeError(`${op}: fill ${fill} does not fit an int32 tensor (an integer in [-2^31, 2^31))`);
 }
 
+/** The longest typed array (buffer.constants.MAX_LENGTH): a larger crop cannot be allocated. */
+const MAX_ELEMENTS = bufferConstants.MAX_LENGTH;
+
 /** Copies the window of size (th, tw) whose top-left corner is (top, left) in the padded frame; outside the image: fill. */
-function cropPadded(P: Planes, top: number, left: number, th: number, tw: number, fill: number): Image | Tensor {
+function cropPadded(op: string, P: Planes, top: number, left: number, th: number, tw: number, fill: number): Image | Tensor {
+  const n = P.c * th * tw;
+  if (n > MAX_ELEMENTS)
+    throw new RangeError(`${op}: a crop of size [${th}, ${tw}] of a ${P.c}-channel image has ${n} elements, more than the ${MAX_ELEMENTS} an image or tensor can hold`);
   const { out, at, done } = P.make(th, tw);
   for (let c = 0; c < P.c; c++)
     for (let y = 0; y < th; y++) {
@@ -355,7 +362,7 @@ export class RandomCrop extends Transform<Image | Tensor, Image | Tensor> {
       throw new RangeError(`RandomCrop: required crop size [${th}, ${tw}] is larger than the input image size [${h}, ${w}]${top + left > 0 ? ' (after padding)' : ''}`);
     const g = sampleGenerator();
     const i = g.randint(0, h - th + 1), j = g.randint(0, w - tw + 1);
-    return cropPadded(P, i - top, j - left, th, tw, this.fill);
+    return cropPadded('RandomCrop', P, i - top, j - left, th, tw, this.fill);
   }
   protected override specArgs(): unknown[] {
     return [this.size, { padding: this.padding, padIfNeeded: this.padIfNeeded, fill: this.fill }];
@@ -372,7 +379,7 @@ export class CenterCrop extends Transform<Image | Tensor, Image | Tensor> {
   forward(x: Image | Tensor): Image | Tensor {
     const P = planes('CenterCrop', x);
     const [th, tw] = this.size;
-    return cropPadded(P, Math.round((P.h - th) / 2), Math.round((P.w - tw) / 2), th, tw, 0);
+    return cropPadded('CenterCrop', P, Math.round((P.h - th) / 2), Math.round((P.w - tw) / 2), th, tw, 0);
   }
   protected override specArgs(): unknown[] {
     return [this.size];

@@ -22,7 +22,8 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
-import { DType } from '../dtype';
+import { constants as bufferConstants } from 'buffer';
+import { arrayCtor, DType } from '../dtype';
 import { fmtShape } from '../shape';
 import { MAX_DIMS, Tensor } from '../tensor';
 import { JsonObject, JsonSyntaxError, JsonValue, parseJsonStrict } from './json';
@@ -75,6 +76,15 @@ export interface SafetensorsContents {
 type ReadAt = (dst: Uint8Array, position: number) => void;
 
 /** The error for a file that is not a valid safetensors file: names the op, the file and the problem. */
+/** The most bytes one tensor can have here: a byte view of its storage is a Uint8Array (4 GiB on 64-bit Node). */
+const MAX_TENSOR_BYTES = bufferConstants.MAX_LENGTH;
+
+/** RangeError "save: tensor 'w' has 4294967328 bytes; tensors of more than 4 GiB are not supported". */
+export function checkTensorBytes(op: string, name: string, nbytes: number, where = ''): void {
+  if (nbytes > MAX_TENSOR_BYTES)
+    throw new RangeError(`${op}: tensor ${JSON.stringify(name)}${where} has ${nbytes} bytes; tensors of more than ${MAX_TENSOR_BYTES / 2 ** 30} GiB are not supported`);
+}
+
 export class SafetensorsError extends Error {
   constructor(op: string, readonly source: string, readonly problem: string) {
     super(`${op}: ${source} is not a valid safetensors file: ${problem}`);
@@ -204,8 +214,11 @@ function readHeader(read: ReadAt, fileSize: number, op: string, source: string):
 /** Makes the torchlet tensor of one entry, converting types torchlet lacks. */
 function materialize(read: ReadAt, h: ParsedHeader, e: HeaderEntry, op: string, source: string): Tensor {
   const dtype = LOADS_AS[e.dtype];
-  const t = Tensor._empty(e.shape, dtype);
   const nbytes = e.end - e.begin;
+  // Before allocating: the storage (which may be wider than the file's dtype) and the bytes read.
+  const numel = e.shape.reduce((a, b) => a * b, 1);
+  if (dtype) checkTensorBytes(op, e.name, Math.max(nbytes, numel * arrayCtor(dtype).BYTES_PER_ELEMENT), ` in ${source}`);
+  const t = Tensor._empty(e.shape, dtype);
   if (nbytes === 0) return t;
   const out = t._flat();
   const pos = h.dataStart + e.begin;
@@ -261,7 +274,8 @@ function halfToFloat(h: number): number {
 }
 
 /** The raw little-endian bytes of one entry (for U8 byte strings such as a saved RNG state). */
-function rawBytes(read: ReadAt, h: ParsedHeader, e: HeaderEntry): Uint8Array {
+function rawBytes(read: ReadAt, h: ParsedHeader, e: HeaderEntry, op: string, source: string): Uint8Array {
+  checkTensorBytes(op, e.name, e.end - e.begin, ` in ${source}`);
   const raw = new Uint8Array(e.end - e.begin);
   if (raw.length) read(raw, h.dataStart + e.begin);
   return raw;
@@ -316,7 +330,7 @@ export function withFile<R>(path: string, op: string, use: (f: OpenedFile) => R)
       }
     };
     const header = readHeader(read, size, op, source);
-    return use({ header, tensor: (e) => materialize(read, header, e, op, source), bytes: (e) => rawBytes(read, header, e) });
+    return use({ header, tensor: (e) => materialize(read, header, e, op, source), bytes: (e) => rawBytes(read, header, e, op, source) });
   } finally {
     fs.closeSync(fd);
   }
@@ -331,7 +345,7 @@ export function withBuffer<R>(buf: Uint8Array, op: string, source: string, use: 
     dst.set(buf.subarray(position, position + dst.length));
   };
   const header = readHeader(read, buf.length, op, source);
-  return use({ header, tensor: (e) => materialize(read, header, e, op, source), bytes: (e) => rawBytes(read, header, e) });
+  return use({ header, tensor: (e) => materialize(read, header, e, op, source), bytes: (e) => rawBytes(read, header, e, op, source) });
 }
 
 function allTensors(f: OpenedFile): SafetensorsContents {
@@ -400,6 +414,7 @@ export function planFile(entries: Iterable<[string, Storable]>, metadata: Record
     seen.add(name);
     if (v instanceof Tensor) {
       v._live(op);
+      checkTensorBytes(op, name, v.numel() * arrayCtor(v.dtype).BYTES_PER_ELEMENT); // before leBytes copies a strided one
       items.push({ name, dtype: SAVES_AS[v.dtype], shape: v.shape, bytes: leBytes(v), nameBytes: Buffer.from(name) });
     } else if (v instanceof Uint8Array) {
       items.push({ name, dtype: 'U8', shape: [v.length], bytes: v, nameBytes: Buffer.from(name) });
@@ -436,6 +451,8 @@ export function planFile(entries: Iterable<[string, Storable]>, metadata: Record
 /** The whole file as one buffer (safetensors.torch.save). */
 export function serialize(tensors: Map<string, Storable> | Record<string, Storable>, metadata: Record<string, string> | null = null): Buffer {
   const plan = planFile(entriesOf(tensors, 'serialize'), metadata, 'serialize');
+  if (plan.size > bufferConstants.MAX_LENGTH)
+    throw new RangeError(`serialize: the file would be ${plan.size} bytes, more than a Buffer can hold (${bufferConstants.MAX_LENGTH}); save it to a file with saveFile instead`);
   return Buffer.concat([plan.head, ...plan.chunks], plan.size);
 }
 

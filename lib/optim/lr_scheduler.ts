@@ -210,14 +210,12 @@ export abstract class LRScheduler {
     const name = this.constructor.name;
     checkInt(name, 'lastEpoch', lastEpoch, -1);
     const groups = groupsOf(this.optimizer);
-    if (lastEpoch === -1) {
-      for (const g of groups) if (!('initialLr' in g)) g.initialLr = g.lr;
-    } else {
-      groups.forEach((g, i) => {
-        if (typeof g.initialLr !== 'number')
-          throw new RangeError(`${name}: param 'initialLr' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch})`);
-      });
-    }
+    groups.forEach((g, i) => {
+      if (lastEpoch !== -1 && typeof g.initialLr !== 'number')
+        throw new RangeError(`${name}: param 'initialLr' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch})`);
+      if ('initialLr' in g) checkNumber(name, `paramGroups[${i}].initialLr`, g.initialLr);
+    });
+    if (lastEpoch === -1) for (const g of groups) if (!('initialLr' in g)) g.initialLr = g.lr;
     this.baseLrs = groups.map((g) => g.initialLr as number);
     this.lastEpoch = lastEpoch;
     this._initialStep();
@@ -243,6 +241,11 @@ export abstract class LRScheduler {
     let values: number[];
     try {
       values = this.getLr();
+      // Never write a NaN or infinite lr into the optimizer (e.g. from a hand-edited state).
+      values.forEach((v, i) => {
+        if (!Number.isFinite(v))
+          throw new RangeError(`${this.constructor.name}.step: the schedule gives a non-finite lr ${v} for paramGroups[${i}] at epoch ${this.lastEpoch}`);
+      });
     } catch (e) {
       this._stepCount--;
       this.lastEpoch--;
@@ -396,6 +399,8 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     const { tMax, etaMin = 0, lastEpoch = -1 } = optionsOf('CosineAnnealingLR', options, ['tMax', 'etaMin', 'lastEpoch'], ['tMax']);
     this.tMax = checkPositive('CosineAnnealingLR', 'tMax', tMax);
+    // getLr divides pi by tMax: a subnormal tMax would give cos(Infinity) = NaN.
+    if (!Number.isFinite(Math.PI / this.tMax)) throw new RangeError(`CosineAnnealingLR: invalid tMax ${tMax}, too small (pi / tMax overflows)`);
     this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', etaMin);
     this._attach(lastEpoch);
   }
@@ -478,6 +483,21 @@ interface Phase {
 }
 
 /**
+ * Phase k runs from the end of phase k - 1 (step 0 for the first) to its own
+ * end; getLr divides by its length. A first phase that ends before step 0 is
+ * never used (a tiny pctStart), as in PyTorch; PyTorch divides by zero on a
+ * first phase that ends at step 0, and runs a phase that ends before the previous one backwards.
+ */
+function checkPhases(op: string, setting: string, phases: Phase[]): void {
+  const ends = phases.map((ph) => ph.endStep);
+  if (ends.length < 2 || ends.length > 3) throw new RangeError(`${op}: ${setting} ${ends.length} phases; a cycle has 2 or 3`);
+  if (ends[0] === 0) throw new RangeError(`${op}: ${setting} a first phase of zero steps (it ends at step 0)`);
+  for (let k = 1; k < ends.length; k++)
+    if (!(ends[k] > ends[k - 1]))
+      throw new RangeError(`${op}: ${setting} phases ending at steps ${ends.join(', ')}; each phase must end after the previous one`);
+}
+
+/**
  * The 1cycle policy (Smith & Topin, 2017), stepped after every batch: the lr
  * goes from initialLr = maxLr / divFactor up to maxLr over the first pctStart
  * of totalSteps, then down to minLr = initialLr / finalDivFactor (cosine or
@@ -529,16 +549,7 @@ export class OneCycleLR extends LRScheduler {
           { endStep: pctStart * total - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
           { endStep: total - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
         ];
-    // Phase k runs from the end of phase k - 1 (step 0 for the first) to its own
-    // end; getLr divides by its length. A first phase that ends before step 0 is
-    // never used (a tiny pctStart), as in PyTorch; PyTorch divides by zero on a
-    // first phase that ends at step 0, and runs a phase that ends before the previous one backwards.
-    const ends = this._schedulePhases.map((ph) => ph.endStep);
-    const setting = `pctStart ${pctStart} and totalSteps ${total}${threePhase ? ' with threePhase' : ''}`;
-    if (ends[0] === 0) throw new RangeError(`${op}: ${setting} give a first phase of zero steps (it ends at step 0)`);
-    for (let k = 1; k < ends.length; k++)
-      if (!(ends[k] > ends[k - 1]))
-        throw new RangeError(`${op}: ${setting} give phases ending at steps ${ends.join(', ')}; each phase must end after the previous one`);
+    checkPhases(op, `pctStart ${pctStart} and totalSteps ${total}${threePhase ? ' with threePhase' : ''} give`, this._schedulePhases);
     const groups = this.groups;
     const num = (x: unknown, what: string) => checkNumber(op, what, x);
     const maxLrs = perGroup(op, 'maxLr', maxLr, groups.length, (x, what) => checkPositive(op, what, x));
@@ -553,19 +564,24 @@ export class OneCycleLR extends LRScheduler {
       baseMs = perGroup(op, 'baseMomentum', baseMomentum, groups.length, num);
     }
     checkInt(op, 'lastEpoch', lastEpoch, -1);
-    if (!Number.isFinite(maxLrs.reduce((m, x) => Math.max(m, x / divFactor / finalDivFactor), 0)) ||
-        maxLrs.some((x) => !(x / divFactor / finalDivFactor > 0)))
-      throw new RangeError(`${op}: maxLr / divFactor / finalDivFactor must be a positive finite learning rate, got ${maxLrs[0]} / ${divFactor} / ${finalDivFactor}`);
-    if (lastEpoch !== -1) {
-      // Resuming: the groups must hold what a run that started at step 0 wrote into them (PyTorch: KeyError).
-      const need = ['initialLr', 'maxLr', 'minLr', ...(cycleMomentum ? ['maxMomentum', 'baseMomentum'] : [])];
+    // Every option is valid: now write the groups (PyTorch does this before its base init).
+    if (lastEpoch === -1) {
+      // A tiny divFactor or finalDivFactor would make them infinite (and the lrs NaN).
+      maxLrs.forEach((m, i) => {
+        if (!Number.isFinite(m / divFactor) || !Number.isFinite(m / divFactor / finalDivFactor))
+          throw new RangeError(`${op}: maxLr ${m} with divFactor ${divFactor} and finalDivFactor ${finalDivFactor} give an infinite ` +
+            `initialLr (maxLr / divFactor = ${m / divFactor}) or minLr (initialLr / finalDivFactor = ${m / divFactor / finalDivFactor}) for paramGroups[${i}]`);
+      });
+    } else {
+      // Resuming: the groups must hold what a first OneCycleLR wrote (PyTorch's KeyError otherwise).
+      const keys = ['maxLr', 'minLr', ...(cycleMomentum ? ['maxMomentum', 'baseMomentum'] : [])];
       groups.forEach((g, i) => {
-        for (const k of need)
-          if (typeof g[k] !== 'number' || !Number.isFinite(g[k] as number))
-            throw new Error(`${op}: param '${k}' is not specified in paramGroups[${i}] when resuming with lastEpoch ${lastEpoch}; load the optimizer's state dict first`);
+        for (const k of keys) {
+          if (!(k in g)) throw new RangeError(`${op}: param '${k}' is not specified in paramGroups[${i}] when resuming an optimizer (lastEpoch ${lastEpoch})`);
+          checkNumber(op, `paramGroups[${i}].${k}`, g[k]);
+        }
       });
     }
-    // Every option is valid: now write the groups (PyTorch does this before its base init).
     if (lastEpoch === -1) {
       groups.forEach((g, i) => {
         g.initialLr = maxLrs[i] / divFactor;
@@ -581,6 +597,17 @@ export class OneCycleLR extends LRScheduler {
         });
     }
     this._attach(lastEpoch);
+  }
+
+  override loadStateDict(sd: Record<string, unknown>): void {
+    const before = this.stateDict();
+    super.loadStateDict(sd);
+    try {
+      checkPhases('OneCycleLR.loadStateDict', "'_schedulePhases' has", this._schedulePhases);
+    } catch (e) {
+      Object.assign(this, before); // a copy of the previous state: no checks needed
+      throw e;
+    }
   }
 
   private anneal(start: number, end: number, pct: number): number {

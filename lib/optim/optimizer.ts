@@ -158,10 +158,16 @@ export abstract class Optimizer<O extends object> {
           throw new RangeError(`${op}: param_groups[${gi}].params[${j}] must be a unique non-negative integer index, got ${JSON.stringify(id)}`);
         byIndex.set(id, this.paramGroups[gi].params[j]);
       });
-      // The options this optimizer knows are checked by validate() below; the others (a scheduler's initialLr...) here.
-      for (const [key, v] of Object.entries(g))
-        if (!(key in this.defaults) && typeof v === 'number' && !Number.isFinite(v))
+      // The options this optimizer knows are checked by validate() below; the others (a scheduler's
+      // initialLr...) here: finite when numbers, and numbers where the current group has a number.
+      const cur = this.paramGroups[gi] as Record<string, unknown>;
+      for (const [key, v] of Object.entries(g)) {
+        if (key in this.defaults || key === 'params') continue;
+        if (typeof cur[key] === 'number' && typeof v !== 'number')
+          throw new TypeError(`${op}: param_groups[${gi}].${key} must be a number, got ${kindOf(v)}`);
+        if (typeof v === 'number' && !Number.isFinite(v))
           throw new RangeError(`${op}: param_groups[${gi}].${key} must be a finite number, got ${v}`);
+      }
     });
     for (const [k, s] of Object.entries(sd.state)) {
       const p = /^(0|[1-9][0-9]*)$/.test(k) ? byIndex.get(Number(k)) : undefined;
@@ -213,13 +219,35 @@ export abstract class Optimizer<O extends object> {
   protected _withGrads(params: Tensor[]): { params: Tensor[]; grads: Tensor[] } {
     const name = this.constructor.name;
     const ps: Tensor[] = [], gs: Tensor[] = [];
-    for (const p of params) {
-      if (p._grad === null) continue;
+    // The parameters are updated in place: none may share memory with another
+    // parameter or with a gradient (gradients may share memory among themselves).
+    const spans = new Map<object, [number, number, number][]>();
+    const sharer = (t: Tensor): number => {
+      const lo = t._offset, hi = lo + t.numel();
+      for (const [a, b, i] of spans.get(t._storage) ?? []) if (lo < b && a < hi && hi > lo) return i;
+      return -1;
+    };
+    params.forEach((p, i) => {
+      if (p._grad === null) return;
       p._live(`${name}.step`);
       if (!p.isContiguous()) throw new Error(`${name}: parameters must be contiguous tensors`);
+      const j = sharer(p);
+      if (j >= 0) throw new Error(`${name}: parameters ${j} and ${i} share memory`);
+      const list = spans.get(p._storage);
+      const span: [number, number, number] = [p._offset, p._offset + p.numel(), i];
+      if (list) list.push(span);
+      else spans.set(p._storage, [span]);
+      if (p._grad instanceof Tensor && p._grad.isDisposed) throw new Error(`${name}: the gradient of parameter ${i} was disposed`);
+    });
+    params.forEach((p, i) => {
+      if (p._grad === null) return;
+      const g = checkGrad(name, p);
+      // checkGrad returns the grad itself (contiguous, of p's dtype) or a fresh copy, which shares nothing.
+      const j = g === p._grad ? sharer(g) : -1;
+      if (j >= 0) throw new Error(`${name}: the gradient of parameter ${i} shares memory with parameter ${j}`);
       ps.push(p);
-      gs.push(checkGrad(name, p));
-    }
+      gs.push(g);
+    });
     const dtypes = [...new Set(ps.map((p) => p.dtype))];
     if (dtypes.length > 1) throw new TypeError(`${name}: the parameters of one group must share a dtype; got ${dtypes.join(' and ')}`);
     return { params: ps, grads: gs };

@@ -6,11 +6,16 @@ function typeOf(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
-function gradsOf(op: string, params: Tensor[] | Tensor): Tensor[] {
+function gradsOf(op: string, params: Tensor[] | Tensor, floatOnly = false): Tensor[] {
   const list = params instanceof Tensor ? [params] : params;
   if (!Array.isArray(list)) throw new TypeError(`${op}: expects a Tensor or an array of Tensors`);
   list.forEach((p, i) => {
     if (!(p instanceof Tensor)) throw new TypeError(`${op}: parameter ${i} is not a Tensor`);
+    const g = p._grad;
+    if (g === null) return;
+    if (g.isDisposed) throw new Error(`${op}: the gradient of parameter ${i} was disposed`);
+    if (floatOnly && g.dtype !== 'float32' && g.dtype !== 'float64')
+      throw new TypeError(`${op}: gradients must be float32 or float64, got ${g.dtype} (parameter ${i})`);
   });
   return list.filter((p) => p._grad !== null).map((p) => p._grad!);
 }
@@ -56,7 +61,7 @@ export function clipGradNorm(params: Tensor[] | Tensor, maxNorm: number, normTyp
     throw new TypeError(`clipGradNorm: errorIfNonfinite must be a boolean, got ${typeOf(raise)}`);
   for (const f of [opts.foreach, foreach])
     if (f != null && typeof f !== 'boolean') throw new TypeError(`clipGradNorm: foreach must be a boolean or null, got ${typeOf(f)}`);
-  const grads = gradsOf('clipGradNorm', params);
+  const grads = gradsOf('clipGradNorm', params, true);
   if (grads.length === 0) return 0;
   return noGrad(() => {
     let total: number;

@@ -27,7 +27,6 @@ struct Named {
   const Array* a;
   size_t t;  // index in its list, or SIZE_MAX for a single argument
   const char* what;
-  bool read_only = false;  // only read by the kernel (the gradients): may alias other read-only arrays
 };
 
 std::string NameOf(const Named& n) {
@@ -35,36 +34,40 @@ std::string NameOf(const Named& n) {
 }
 
 // RangeError "op: 'params[0]' and 'grads[1]' overlap in memory" if an array
-// the kernel writes shares a byte with any other array (empty arrays share
-// nothing); read-only arrays may share memory with each other (one gradient
-// tensor given to two parameters, as PyTorch allows). Sorting the byte ranges
-// finds any overlap in O(n log n).
+// that is written (a param or a state buffer) shares a byte with any other
+// (empty arrays share nothing). The grads are only read, so they may alias
+// each other (two parameters sharing one gradient tensor, as PyTorch allows).
+// Sorting the byte ranges by start finds any overlap in O(n log n): a range
+// overlaps an earlier one iff it starts before the furthest end so far.
 void RequireAllDisjoint(Napi::Env env, const char* op, const std::vector<Named>& arrays) {
   struct Range {
     uintptr_t lo, hi;
     size_t k;
+    bool read_only;
   };
   std::vector<Range> ranges;
   ranges.reserve(arrays.size());
   for (size_t k = 0; k < arrays.size(); k++) {
     const Array& a = *arrays[k].a;
+    const std::string what = arrays[k].what;
     if (a.length)
-      ranges.push_back({reinterpret_cast<uintptr_t>(a.data), reinterpret_cast<uintptr_t>(a.data) + a.length * a.elem_size(), k});
+      ranges.push_back({reinterpret_cast<uintptr_t>(a.data), reinterpret_cast<uintptr_t>(a.data) + a.length * a.elem_size(), k,
+                        what == "grads" || what == "grad"});
   }
   std::sort(ranges.begin(), ranges.end(), [](const Range& x, const Range& y) { return x.lo < y.lo; });
-  // The furthest-reaching range so far, of any kind and of the written ones.
-  size_t all = SIZE_MAX, written = SIZE_MAX;
+  // The furthest-reaching range so far, and the furthest-reaching written one (SIZE_MAX: none yet).
+  size_t far_any = SIZE_MAX, far_written = SIZE_MAX;
   for (size_t r = 0; r < ranges.size(); r++) {
-    const bool ro = arrays[ranges[r].k].read_only;
-    const size_t hit = ro ? written : all;
-    if (hit != SIZE_MAX && ranges[r].lo < ranges[hit].hi) {
-      const Named &x = arrays[ranges[hit].k], &y = arrays[ranges[r].k];
+    const Range& cur = ranges[r];
+    const size_t other = cur.read_only ? far_written : far_any;
+    if (other != SIZE_MAX && cur.lo < ranges[other].hi) {
+      const Named &x = arrays[ranges[other].k], &y = arrays[cur.k];
       if (x.t == SIZE_MAX && y.t == SIZE_MAX)
         ThrowRange(env, std::string(op) + ": arguments '" + NameOf(x) + "' and '" + NameOf(y) + "' overlap in memory");
       ThrowRange(env, std::string(op) + ": '" + NameOf(x) + "' and '" + NameOf(y) + "' overlap in memory");
     }
-    if (all == SIZE_MAX || ranges[r].hi > ranges[all].hi) all = r;
-    if (!ro && (written == SIZE_MAX || ranges[r].hi > ranges[written].hi)) written = r;
+    if (far_any == SIZE_MAX || cur.hi > ranges[far_any].hi) far_any = r;
+    if (!cur.read_only && (far_written == SIZE_MAX || cur.hi > ranges[far_written].hi)) far_written = r;
   }
 }
 
@@ -223,7 +226,7 @@ Napi::Value SgdStepMany(const Napi::CallbackInfo& info) {
   all.reserve(3 * count);
   for (size_t t = 0; t < count; t++) {
     all.push_back({&ps[t], t, "params"});
-    all.push_back({&gs[t], t, "grads", true});
+    all.push_back({&gs[t], t, "grads"});
     if (momentum != 0) all.push_back({&bs[t], t, "momentumBufs"});
   }
   RequireAllDisjoint(env, op, all);
@@ -325,7 +328,7 @@ Napi::Value AdamStepMany(const Napi::CallbackInfo& info) {
     if (amsgrad) xs[t] = OptionalEntryLike(env, op, xv, "maxExpAvgSqs", t, ps[t], pn, "amsgrad is true");
     else RequireUnusedEntry(env, op, xv, "maxExpAvgSqs", t, "amsgrad is false");
     all.push_back({&ps[t], t, "params"});
-    all.push_back({&gs[t], t, "grads", true});
+    all.push_back({&gs[t], t, "grads"});
     all.push_back({&ms[t], t, "expAvgs"});
     all.push_back({&vs[t], t, "expAvgSqs"});
     if (amsgrad) all.push_back({&xs[t], t, "maxExpAvgSqs"});
@@ -425,7 +428,7 @@ Napi::Value RmspropStepMany(const Napi::CallbackInfo& info) {
     if (momentum > 0) bs[t] = OptionalEntryLike(env, op, bv, "momentumBuffers", t, ps[t], pn, "momentum > 0");
     else RequireUnusedEntry(env, op, bv, "momentumBuffers", t, "momentum <= 0");
     all.push_back({&ps[t], t, "params"});
-    all.push_back({&gs[t], t, "grads", true});
+    all.push_back({&gs[t], t, "grads"});
     all.push_back({&ss[t], t, "squareAvgs"});
     if (centered) all.push_back({&as[t], t, "gradAvgs"});
     if (momentum > 0) all.push_back({&bs[t], t, "momentumBuffers"});

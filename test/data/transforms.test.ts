@@ -98,6 +98,17 @@ describe('geometric transforms on images and tensors', () => {
     expect(rows(new T.CenterCrop([1, 2]).forward(img()) as torch.data.Image)).toEqual([[11, 12]]);
   });
 
+  test('a crop too large to allocate is a RangeError naming the transform and the size', () => {
+    const big = (fn: () => unknown, re: RegExp) => {
+      expect(fn).toThrow(RangeError);
+      expect(fn).toThrow(re);
+    };
+    big(() => new T.RandomCrop([1e5, 1e5], { padIfNeeded: true }).forward(img()),
+      /^RandomCrop: a crop of size \[100000, 100000\] of a 1-channel image has 10000000000 elements, more than the 4294967296 an image or tensor can hold$/);
+    big(() => new T.CenterCrop(1e9).forward(torch.zeros([3, 2, 2])),
+      /^CenterCrop: a crop of size \[1000000000, 1000000000\] of a 3-channel image has 3000000000000000000 elements, more than the 4294967296 an image or tensor can hold$/);
+  });
+
   test('RandomRotation: 0 degrees is the identity; 90 degrees turns counter-clockwise', () => {
     const sq = img(3, 3);
     expect(rows(new T.RandomRotation([0, 0]).forward(sq) as torch.data.Image)).toEqual(rows(sq));

@@ -172,6 +172,34 @@ describe('worker lifetime', () => {
     loader.close();
   });
 
+  test('the superseded iteration fails alone: the newer loop goes on with the same workers, and so do later ones', async () => {
+    const loader = new data.DataLoader(new Slow(12, 0), { batchSize: 2, numWorkers: 2, persistentWorkers: true, workerDataset: recipe(12, 0) });
+    const firstOf = (batch: any) => values(batch[0])[0];
+    const a = loader[Symbol.iterator]();
+    a.next();
+    const b = loader[Symbol.iterator]();
+    const seen = [firstOf(b.next().value), firstOf(b.next().value)];
+    const pool = loader._pool;
+    expect(() => a.next()).toThrow(/^DataLoader: this iteration was superseded by a newer iteration of the same loader/);
+    expect(a.next().done).toBe(true);
+    for (let r = b.next(); !r.done; r = b.next()) seen.push(firstOf(r.value));
+    expect(seen).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(loader._pool).toBe(pool);
+    expect(pool!.closed).toBe(false);
+    // The same for async loops.
+    const c = loader[Symbol.asyncIterator]();
+    await c.next();
+    const d = loader[Symbol.asyncIterator]();
+    await d.next();
+    await expect(c.next()).rejects.toThrow(/superseded/);
+    let n = 1;
+    for (let r = await d.next(); !r.done; r = await d.next()) n++;
+    expect(n).toBe(6);
+    expect([...loader].map(firstOf)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(loader._pool).toBe(pool);
+    loader.close();
+  });
+
   test.each(['break', 'break-async', 'abandon', 'throw', 'persistent'])('a script that ends its loop (%s) exits promptly with no live worker', (mode) => {
     const entry = path.join(__dirname, 'fixtures', 'break_early.ts');
     const index = path.join(__dirname, '..', '..', 'lib', 'index.ts');

@@ -294,3 +294,37 @@ describe('hostile files: a clear error naming the file and the problem', () => {
     expect(refused).toBeGreaterThan(100);
   });
 });
+
+describe('tensors of more than 4 GiB: a clear error naming the op, the tensor and its size (nothing allocated)', () => {
+  // A broadcast view: 2^30 + 8 float32 elements (4 GiB + 32 bytes) over one element of storage.
+  const big = () => torch.zeros([1]).expand([2 ** 30 + 8]);
+  const re = (op: string, where = '') => new RegExp(`^${op}: tensor "w"${where} has 4294967328 bytes; tensors of more than 4 GiB are not supported$`);
+
+  test('save, saveFile and serialize refuse it before writing anything', () => {
+    const file = path.join(dir, 'big.safetensors');
+    for (const [op, fn] of [
+      ['save', () => io.save({ w: big() }, file)],
+      ['saveFile', () => io.saveFile({ w: big() }, file)],
+      ['serialize', () => io.serialize({ w: big() })],
+    ] as [string, () => unknown][]) {
+      expect(fn).toThrow(RangeError);
+      expect(fn).toThrow(re(op));
+    }
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  test('loading a file that holds one (a sparse file) refuses it before allocating', () => {
+    const header = build({ w: { dtype: 'F32', shape: [2 ** 30 + 8], data_offsets: [0, 2 ** 32 + 32] } });
+    const file = writeTemp(header);
+    fs.truncateSync(file, header.length + 2 ** 32 + 32);
+    expect(() => io.loadFile(file)).toThrow(RangeError);
+    expect(() => io.loadFile(file)).toThrow(re('loadFile', ` in '${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`));
+    // F16 data of 2^31 + 4 elements is 4 GiB + 8 bytes on disk, and twice that as float32.
+    const half = build({ w: { dtype: 'F16', shape: [2 ** 31 + 4], data_offsets: [0, 2 ** 32 + 8] } });
+    const file2 = writeTemp(half);
+    fs.truncateSync(file2, half.length + 2 ** 32 + 8);
+    expect(() => io.loadFile(file2)).toThrow(/^loadFile: tensor "w" in '.*' has 8589934608 bytes; tensors of more than 4 GiB are not supported$/);
+    fs.rmSync(file);
+    fs.rmSync(file2);
+  });
+});

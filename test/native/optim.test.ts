@@ -113,6 +113,15 @@ describe('sgdStepMany: every parameter of a step in one call', () => {
     expectThrow(() => native.sgdStepMany([p], [p.subarray(4)], [null], [true], 0.1, 0, 0, 0, false), 'RangeError', /sgdStepMany: arguments 'params\[0\]' and 'grads\[0\]' must have the same length/);
     const big = new Float32Array(16);
     expectThrow(() => native.sgdStepMany([big.subarray(0, 8), big.subarray(4, 12)], [g, new Float32Array(8)], [null, null], [true, true], 0.1, 0, 0, 0, false), 'RangeError', /sgdStepMany: 'params\[0\]' and 'params\[1\]' overlap in memory/);
+    // Shared (read-only) grads are fine; a param reaching into another's grad is not, whatever the sort order.
+    const q = new Float32Array(8);
+    native.sgdStepMany([p, q], [g, g], [null, null], [true, true], 0.1, 0, 0, 0, false);
+    const wide = new Float32Array(32);
+    expectThrow(() => native.sgdStepMany([wide.subarray(4, 12), q], [wide.subarray(0, 8), wide.subarray(0, 8)], [null, null], [true, true], 0.1, 0, 0, 0, false), 'RangeError',
+      /sgdStepMany: 'grads\[\d\]' and 'params\[0\]' overlap in memory/);
+    const grad16 = wide.subarray(0, 16);
+    expectThrow(() => native.sgdStepMany([new Float32Array(16), wide.subarray(12, 28)], [grad16, new Float32Array(16)], [null, null], [true, true], 0.1, 0, 0, 0, false), 'RangeError',
+      /sgdStepMany: 'grads\[0\]' and 'params\[1\]' overlap in memory/);
     expectThrow(() => native.sgdStepMany([p], [g], [null], ['yes' as unknown as boolean], 0.1, 0, 0, 0, false), 'TypeError', /sgdStepMany: argument 'firstSteps\[0\]' must be a boolean, got string/);
     expectThrow(() => native.sgdStepMany(p as unknown as Float32Array[], [g], [null], [true], 0.1, 0, 0, 0, false), 'TypeError', /sgdStepMany: argument 'params' must be an Array, got Float32Array\(8\)/);
   });
@@ -275,12 +284,15 @@ describe('adamStepMany: every parameter of a step in one call', () => {
     const big = new F(32);
     expectThrow(call({ ps: [big.subarray(0, 8), big.subarray(16, 24)], gs: [a(), a()], ms: [a(), big.subarray(20, 28)], vs: [a(), a()], xs: [null, null], steps: [1, 1] }), 'RangeError',
       /adamStepMany: 'params\[1\]' and 'expAvgs\[1\]' overlap in memory/);
-    // Gradients are only read: two parameters may share one; a gradient may not alias a written array.
-    const shared = a();
-    call({ ps: [a(), a()], gs: [shared, shared], ms: [a(), a()], vs: [a(), a()], xs: [null, null], steps: [1, 1] })();
-    const p0 = a();
-    expectThrow(call({ ps: [p0, a()], gs: [a(), p0], ms: [a(), a()], vs: [a(), a()], xs: [null, null], steps: [1, 1] }), 'RangeError',
-      /adamStepMany: 'params\[0\]' and 'grads\[1\]' overlap in memory/);
+    // The grads are only read: two parameters may share one (PyTorch allows it); a param or buffer aliasing a grad is refused.
+    const shared = F.from({ length: 8 }, (_, i) => i - 3);
+    const ps = [a(), a()];
+    call({ ps, gs: [shared, shared.subarray(0, 8)], ms: [a(), a()], vs: [a(), a()], xs: [null, null], steps: [1, 1] })();
+    const ref = [a()];
+    call({ ps: ref, gs: [shared.slice()] })();
+    ps.forEach((p) => expect(Array.from(p)).toEqual(Array.from(ref[0])));
+    expectThrow(call({ ps: [a(), a()], gs: [shared, shared], ms: [a(), shared], vs: [a(), a()], xs: [null, null], steps: [1, 1] }), 'RangeError',
+      /adamStepMany: '(grads|expAvgs)\[\d\]' and '(grads|expAvgs)\[\d\]' overlap in memory/);
     expectThrow(call({ ps: new F(8) }), 'TypeError', /adamStepMany: argument 'params' must be an Array, got Float32Array\(8\)/);
     // Nothing at all is fine.
     native.adamStepMany([], [], [], [], [], [], 0.1, 0.9, 0.999, 1e-8, 0, true, false, false);

@@ -206,6 +206,20 @@ describe('options, state and errors', () => {
     ['OneCycleLR threePhase past the middle', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, pctStart: 0.7, threePhase: true }), RangeError,
       /^OneCycleLR: pctStart 0\.7 and totalSteps 10 with threePhase give phases ending at steps 6, 12, 9; each phase must end after the previous one$/],
     ['OneCycleLR threePhase 1', () => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, threePhase: 1 as any }), TypeError, /^OneCycleLR: threePhase must be a boolean, got number$/],
+    // Options whose results would be NaN or infinite lrs.
+    ['OneCycleLR divFactor 1e-320', () => new S.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, divFactor: 1e-320 }), RangeError,
+      /^OneCycleLR: maxLr 1 with divFactor 1e-320 and finalDivFactor 10000 give an infinite initialLr \(maxLr \/ divFactor = Infinity\) or minLr .* for paramGroups\[0\]$/],
+    ['OneCycleLR finalDivFactor 1e-320', () => new S.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, finalDivFactor: 1e-320 }), RangeError, /minLr \(initialLr \/ finalDivFactor = Infinity\)/],
+    ['CosineAnnealingLR tMax 5e-324', () => new S.CosineAnnealingLR(opt(), { tMax: 5e-324 }), RangeError, /^CosineAnnealingLR: invalid tMax 5e-324, too small \(pi \/ tMax overflows\)$/],
+    ['an initialLr that is not a number', () => { const o = opt(); (o.paramGroups[1] as any).initialLr = 'x'; return new S.LinearLR(o); }, TypeError,
+      /^LinearLR: paramGroups\[1\]\.initialLr must be a number, got string$/],
+    // Resuming OneCycleLR needs the options a first OneCycleLR wrote into the groups (PyTorch's KeyError).
+    ['OneCycleLR resuming without maxLr', () => { const o = opt(); o.paramGroups.forEach((g: any) => { g.initialLr = 0.1; }); return new S.OneCycleLR(o, { maxLr: 1, totalSteps: 10, lastEpoch: 3 }); }, RangeError,
+      /^OneCycleLR: param 'maxLr' is not specified in paramGroups\[0\] when resuming an optimizer \(lastEpoch 3\)$/],
+    ['OneCycleLR resuming without baseMomentum', () => {
+      const o = opt(); o.paramGroups.forEach((g: any) => Object.assign(g, { initialLr: 0.1, maxLr: 1, minLr: 1e-5, maxMomentum: 0.95 }));
+      return new S.OneCycleLR(o, { maxLr: 1, totalSteps: 10, lastEpoch: 3 });
+    }, RangeError, /^OneCycleLR: param 'baseMomentum' is not specified in paramGroups\[0\] when resuming an optimizer \(lastEpoch 3\)$/],
   ] as [string, () => unknown, ErrorConstructor, RegExp][])('%s', (_n, fn, cls, re) => {
     expect(fn).toThrow(cls);
     expect(fn).toThrow(re);
@@ -224,6 +238,40 @@ describe('options, state and errors', () => {
     const o = opt();
     expect(() => new S.OneCycleLR(o, { maxLr: 0.1, totalSteps: 10, pctStart: 2 })).toThrow(RangeError);
     expect(o.paramGroups.map((g: any) => [g.lr, g.initialLr, g.momentum])).toEqual([[0.1, undefined, 0.9], [0.05, undefined, 0.9]]);
+  });
+
+  test('OneCycleLR resumes from the options a first OneCycleLR wrote into the groups', () => {
+    const o = opt();
+    const first = new S.OneCycleLR(o, { maxLr: 1, totalSteps: 10 });
+    for (let i = 0; i < 4; i++) { o.step(); first.step(); }
+    const o2 = opt();
+    o2.loadStateDict(o.stateDict());
+    const s = new S.OneCycleLR(o2, { maxLr: 1, totalSteps: 10, lastEpoch: 3 });
+    expect(s.getLastLr()).toEqual(first.getLastLr());
+  });
+
+  test('OneCycleLR.loadStateDict checks the phases as the constructor does, and changes nothing on a bad one', () => {
+    const s = new S.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10 });
+    const before = s.stateDict();
+    const zero: any = s.stateDict();
+    zero._schedulePhases[0].endStep = 0;
+    zero._schedulePhases[1].endStep = 0;
+    expect(() => s.loadStateDict(zero)).toThrow(/^OneCycleLR\.loadStateDict: '_schedulePhases' has a first phase of zero steps \(it ends at step 0\)$/);
+    const back: any = s.stateDict();
+    back._schedulePhases[1].endStep = 1;
+    expect(() => s.loadStateDict(back)).toThrow(/^OneCycleLR\.loadStateDict: '_schedulePhases' has phases ending at steps 2, 1; each phase must end after the previous one$/);
+    expect(() => s.loadStateDict({ ...s.stateDict(), _schedulePhases: [] })).toThrow(/^OneCycleLR\.loadStateDict: '_schedulePhases' has 0 phases; a cycle has 2 or 3$/);
+    expect(s.stateDict()).toEqual(before);
+    s.step();
+    expect(s.getLastLr().every(Number.isFinite)).toBe(true);
+  });
+
+  test('step() never writes a non-finite lr (e.g. from a hand-edited state) and stays where it was', () => {
+    const o = opt();
+    const s = new S.CosineAnnealingLR(o, { tMax: 10 });
+    s.loadStateDict({ ...s.stateDict(), tMax: 1e-320 });
+    expect(() => s.step()).toThrow(/^CosineAnnealingLR\.step: the schedule gives a non-finite lr NaN for paramGroups\[0\] at epoch 1$/);
+    expect([s.lastEpoch, o.paramGroups[0].lr]).toEqual([0, 0.1]);
   });
 
   test('OneCycleLR refuses to step past totalSteps, and stays where it was', () => {
@@ -327,23 +375,5 @@ describe('options, state and errors', () => {
       expect(JSON.stringify(s.stateDict())).toEqual(before);
       expect(() => s.loadStateDict({ ...sd, _schedulers: [] })).toThrow(/^SequentialLR\.loadStateDict: expects _schedulers with 2 state dicts, got 0$/);
     });
-  });
-});
-
-describe('OneCycleLR never makes a NaN learning rate', () => {
-  const opt = () => new torch.optim.SGD([torch.zeros([2], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
-  test('resuming with lastEpoch needs the groups a run from step 0 wrote (PyTorch: KeyError)', () => {
-    const o = opt();
-    (o.paramGroups[0] as unknown as Record<string, number>).initialLr = 0.1;
-    expect(() => new torch.optim.lrScheduler.OneCycleLR(o, { maxLr: 1, totalSteps: 10, lastEpoch: 3 })).toThrow(
-      "OneCycleLR: param 'maxLr' is not specified in paramGroups[0] when resuming with lastEpoch 3; load the optimizer's state dict first");
-    const fresh = opt();
-    new torch.optim.lrScheduler.OneCycleLR(fresh, { maxLr: 1, totalSteps: 10 });
-    const resumed = new torch.optim.lrScheduler.OneCycleLR(fresh, { maxLr: 1, totalSteps: 10, lastEpoch: 3 });
-    expect(Number.isFinite(resumed.getLastLr()[0])).toBe(true);
-  });
-  test('a divFactor that makes the initial or final rate zero or infinite is refused', () => {
-    expect(() => new torch.optim.lrScheduler.OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, divFactor: 1e-320 })).toThrow(RangeError);
-    expect(() => new torch.optim.lrScheduler.OneCycleLR(opt(), { maxLr: 1e-300, totalSteps: 10, finalDivFactor: 1e300 })).toThrow(RangeError);
   });
 });

@@ -85,6 +85,42 @@ describe.each(ALL)('%s', (name, Opt, opts) => {
     expect(() => o.step()).toThrow(new RegExp(`^${name}: gradient of shape \\[3\\] does not match its parameter of shape \\[2\\]$`));
   });
 
+  test('parameters may share one gradient tensor (it is only read), as in PyTorch', () => {
+    const [a, b, c, d] = [param(), param(), param(), param()];
+    const g = torch.tensor([0.5, -1]);
+    a.grad = g;
+    b.grad = g;
+    c.grad = g.clone();
+    d.grad = g.clone();
+    const shared = new Opt([a, b], opts), separate = new Opt([c, d], opts);
+    for (let i = 0; i < 2; i++) { shared.step(); separate.step(); }
+    expect([values(a), values(b)]).toEqual([values(c), values(d)]);
+    expect(values(g)).toEqual([0.5, -1]);
+  });
+
+  test('parameters sharing memory, or a gradient that is a parameter, are refused naming the optimizer', () => {
+    const base = torch.zeros([4]);
+    const [a, b] = [base.narrow(0, 0, 3).requiresGrad_(), base.narrow(0, 2, 2).requiresGrad_()];
+    a.grad = torch.ones([3]);
+    b.grad = torch.ones([2]);
+    expect(() => new Opt([a, b], opts).step()).toThrow(new RegExp(`^${name}: parameters 0 and 1 share memory$`));
+    const p = param(), q = param();
+    p._gradT = p; // the setter refuses this; step() checks again
+    expect(() => new Opt([p], opts).step()).toThrow(new RegExp(`^${name}: the gradient of parameter 0 shares memory with parameter 0$`));
+    q.grad = torch.ones([2]);
+    p.grad = torch.ones([2]);
+    q.grad = p.detach();
+    expect(() => new Opt([p, q], opts).step()).toThrow(new RegExp(`^${name}: the gradient of parameter 1 shares memory with parameter 0$`));
+    expect(values(p)).toEqual([1, 2]);
+  });
+
+  test('a disposed gradient is refused naming the optimizer', () => {
+    const p = param();
+    p.grad = torch.ones([2]);
+    p.grad.dispose();
+    expect(() => new Opt([p], opts).step()).toThrow(new RegExp(`^${name}: the gradient of parameter 0 was disposed$`));
+  });
+
   test('step() counts its calls (what the schedulers check)', () => {
     const o = new Opt([param()], opts);
     o.step();
@@ -155,6 +191,16 @@ describe.each(ALL)('%s', (name, Opt, opts) => {
         expect(JSON.stringify([o.stateDict().param_groups, Object.values(o.stateDict().state[0]).map((v) => (v instanceof torch.Tensor ? values(v) : v))])).toBe(before);
         expect(o.state.get(ps[1])).toBeDefined();
       }
+    });
+
+    test('an option a scheduler added (a number now) must be a number in the loaded dict', () => {
+      const [o] = trained();
+      new optim.lrScheduler.StepLR(o, { stepSize: 1 });
+      const sd: any = o.stateDict();
+      sd.param_groups[1].initialLr = 'x';
+      expect(() => o.loadStateDict(sd)).toThrow(TypeError);
+      expect(() => o.loadStateDict(sd)).toThrow(new RegExp(`^${name}\\.loadStateDict: param_groups\\[1\\]\\.initialLr must be a number, got string$`));
+      expect((o.paramGroups[1] as any).initialLr).toBe(0.01);
     });
 
     test('buffers take the parameter\'s dtype (as PyTorch), the state dict is a copy both ways', () => {
@@ -302,6 +348,6 @@ describe('one gradient tensor given to two parameters (PyTorch allows it: gradie
     const a = w.narrow(0, 0, 3).requiresGrad_(), b = w.narrow(0, 2, 2).requiresGrad_();
     a.grad = torch.ones([3]);
     b.grad = torch.ones([2]);
-    expect(() => new torch.optim.SGD([a, b], { lr: 0.1 }).step()).toThrow(/overlap in memory/);
+    expect(() => new torch.optim.SGD([a, b], { lr: 0.1 }).step()).toThrow('SGD: parameters 0 and 1 share memory');
   });
 });

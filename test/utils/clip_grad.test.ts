@@ -90,3 +90,15 @@ describe('clipGradNorm arguments', () => {
     expect(fn).toThrow(re);
   });
 });
+
+test('clipGradNorm refuses integer and disposed gradients, naming itself', () => {
+  const p = torch.zeros([2], { requiresGrad: true });
+  p._gradT = torch.tensor([3, 4], { dtype: 'int32' }); // past the setter's dtype check
+  expect(() => utils.clipGradNorm([p], 1)).toThrow(TypeError);
+  expect(() => utils.clipGradNorm([p], 1)).toThrow(/^clipGradNorm: gradients must be float32 or float64, got int32 \(parameter 0\)$/);
+  const q = torch.zeros([2], { requiresGrad: true });
+  q.grad = torch.tensor([3, 4]);
+  q.grad.dispose();
+  expect(() => utils.clipGradNorm([p.detach(), q], 1)).toThrow(/^clipGradNorm: the gradient of parameter 1 was disposed$/);
+  expect(() => utils.clipGradValue([q], 1)).toThrow(/^clipGradValue: the gradient of parameter 0 was disposed$/);
+});
