@@ -217,6 +217,67 @@ export abstract class Optimizer<O extends object> {
    * a contiguous tensor of its dtype. All must share one dtype (one native call).
    */
   protected _withGrads(params: Tensor[]): { params: Tensor[]; grads: Tensor[] } {
+    const owner = this._storageOwners(params);
+    return owner ? this._withGradsOwned(params, owner) : this._withGradsShared(params);
+  }
+
+  /**
+   * @internal For a group whose parameters each have a storage of their own
+   * (the usual case): storage -> parameter index, built once per group and
+   * reused while the parameters' storages stay the same. null when some
+   * storage holds several parameters (then every step checks their spans).
+   */
+  private _storageOwners(params: Tensor[]): Map<object, number> | null {
+    const known = this._owners.get(params);
+    if (known && known.storages.length === params.length) {
+      let same = true;
+      for (let i = 0; i < params.length && same; i++) same = known.storages[i] === params[i]._storage;
+      if (same) return known.owner;
+    }
+    const storages = params.map((p) => p._storage);
+    let owner: Map<object, number> | null = new Map();
+    storages.forEach((s, i) => {
+      if (owner?.has(s)) owner = null;
+      else owner?.set(s, i);
+    });
+    this._owners.set(params, { storages, owner });
+    return owner;
+  }
+  private readonly _owners = new WeakMap<Tensor[], { storages: object[]; owner: Map<object, number> | null }>();
+
+  /** _withGrads when no two parameters share a storage: only a gradient over a parameter's memory needs a look. */
+  private _withGradsOwned(params: Tensor[], owner: Map<object, number>): { params: Tensor[]; grads: Tensor[] } {
+    const name = this.constructor.name;
+    const ps: Tensor[] = [], gs: Tensor[] = [];
+    params.forEach((p, i) => {
+      if (p._grad === null) return;
+      p._live(`${name}.step`);
+      if (!p.isContiguous()) throw new Error(`${name}: parameters must be contiguous tensors`);
+      if (p._grad instanceof Tensor && p._grad.isDisposed) throw new Error(`${name}: the gradient of parameter ${i} was disposed`);
+    });
+    params.forEach((p, i) => {
+      if (p._grad === null) return;
+      const g = checkGrad(name, p);
+      const j = g === p._grad ? owner.get(g._storage) : undefined;
+      if (j !== undefined && params[j]._grad !== null) {
+        const q = params[j], lo = g._offset, hi = lo + g.numel();
+        if (lo < q._offset + q.numel() && q._offset < hi && hi > lo)
+          throw new Error(`${name}: the gradient of parameter ${i} shares memory with parameter ${j}`);
+      }
+      ps.push(p);
+      gs.push(g);
+    });
+    return { params: ps, grads: this._oneDtype(name, ps, gs) };
+  }
+
+  private _oneDtype(name: string, ps: Tensor[], gs: Tensor[]): Tensor[] {
+    for (const p of ps)
+      if (p.dtype !== ps[0].dtype) throw new TypeError(`${name}: the parameters of one group must share a dtype; got ${ps[0].dtype} and ${p.dtype}`);
+    return gs;
+  }
+
+  /** _withGrads when parameters share storages: every parameter's span is checked against the others'. */
+  private _withGradsShared(params: Tensor[]): { params: Tensor[]; grads: Tensor[] } {
     const name = this.constructor.name;
     const ps: Tensor[] = [], gs: Tensor[] = [];
     // The parameters are updated in place: none may share memory with another
@@ -248,9 +309,7 @@ export abstract class Optimizer<O extends object> {
       ps.push(p);
       gs.push(g);
     });
-    const dtypes = [...new Set(ps.map((p) => p.dtype))];
-    if (dtypes.length > 1) throw new TypeError(`${name}: the parameters of one group must share a dtype; got ${dtypes.join(' and ')}`);
-    return { params: ps, grads: gs };
+    return { params: ps, grads: this._oneDtype(name, ps, gs) };
   }
 
   /**
