@@ -18,32 +18,53 @@ export function fileKind(st: fs.Stats): string {
 }
 
 /**
+ * Opens `file` read-only if it is a regular file: checked before opening (a
+ * FIFO's open would wait for a writer) and again on the open descriptor,
+ * opened with O_NONBLOCK so that a path swapped for a FIFO in between cannot
+ * block. `refuse` throws for what is not a regular file, `failed` for a
+ * stat or open error. Returns the descriptor (the caller closes it) and the size.
+ */
+export function openRegularFile(file: string, refuse: (st: fs.Stats) => never, failed: (e: unknown) => never): { fd: number; size: number } {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    return failed(e);
+  }
+  if (!st.isFile()) refuse(st);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return failed(e);
+  }
+  try {
+    const fst = fs.fstatSync(fd);
+    if (!fst.isFile()) refuse(fst);
+    return { fd, size: fst.size };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/**
  * Opens `file` for reading if it is a regular file and gives `use` its fd,
  * its size and a function that reads exactly dst.length bytes at a
  * position; closes it afterwards. Errors read `${op}: cannot read ${source}: ...`.
  */
 export function withRegularFile<R>(op: string, file: string, source: string,
                                    use: (fd: number, size: number, readAt: (dst: Uint8Array, position: number) => void) => R): R {
-  const refuse = (st: fs.Stats): never => {
-    throw new Error(`${op}: cannot read ${source}: it is ${fileKind(st)}, not a regular file`);
-  };
-  let st: fs.Stats;
+  const { fd, size } = openRegularFile(
+    file,
+    (st) => {
+      throw new Error(`${op}: cannot read ${source}: it is ${fileKind(st)}, not a regular file`);
+    },
+    (e) => {
+      throw new Error(`${op}: cannot read ${source}: ${(e as Error).message}`, { cause: e });
+    },
+  );
   try {
-    st = fs.statSync(file); // before opening: opening a FIFO (without O_NONBLOCK) or some devices has effects
-  } catch (e) {
-    throw new Error(`${op}: cannot read ${source}: ${(e as Error).message}`, { cause: e });
-  }
-  if (!st.isFile()) refuse(st);
-  let fd: number;
-  try {
-    // O_NONBLOCK (where it exists): should the path become a FIFO after the check, the open returns at once and fstat refuses it.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    throw new Error(`${op}: cannot read ${source}: ${(e as Error).message}`, { cause: e });
-  }
-  try {
-    const fst = fs.fstatSync(fd);
-    if (!fst.isFile()) refuse(fst);
     const readAt = (dst: Uint8Array, position: number): void => {
       let done = 0;
       while (done < dst.length) {
@@ -52,7 +73,7 @@ export function withRegularFile<R>(op: string, file: string, source: string,
         done += got;
       }
     };
-    return use(fd, fst.size, readAt);
+    return use(fd, size, readAt);
   } finally {
     fs.closeSync(fd);
   }

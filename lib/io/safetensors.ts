@@ -27,6 +27,7 @@ import { arrayCtor, DType } from '../dtype';
 import { fmtShape } from '../shape';
 import { MAX_DIMS, Tensor } from '../tensor';
 import { JsonObject, JsonSyntaxError, JsonValue, parseJsonStrict } from './json';
+import { openRegularFile } from './files';
 
 /** The reference reader refuses headers above 100 MB (a corrupt or hostile length); so do we. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -297,29 +298,16 @@ export function withFile<R>(path: string, op: string, use: (f: OpenedFile) => R)
     const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
     throw new Error(`${op}: cannot open ${source}: ${why}`, { cause: e });
   };
-  // Checked before opening: opening a FIFO would wait for a writer, reading a device might never end.
-  let st: fs.Stats;
+  // Only a regular file: opening a FIFO would wait for a writer, reading a device might never end.
+  const { fd, size } = openRegularFile(
+    path,
+    (st) => {
+      if (st.isDirectory()) throw new Error(`${op}: ${source} is a directory, not a safetensors file`);
+      throw new Error(`${op}: ${source} is not a regular file (a pipe, socket or device), so not a safetensors file`);
+    },
+    cannot,
+  );
   try {
-    st = fs.statSync(path);
-  } catch (e) {
-    return cannot(e);
-  }
-  const refuse = (s: fs.Stats): never => {
-    if (s.isDirectory()) throw new Error(`${op}: ${source} is a directory, not a safetensors file`);
-    throw new Error(`${op}: ${source} is not a regular file (a pipe, socket or device), so not a safetensors file`);
-  };
-  if (!st.isFile()) refuse(st);
-  let fd: number;
-  try {
-    // O_NONBLOCK: should the path become a FIFO after the check, the open returns at once and fstat refuses it.
-    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    return cannot(e);
-  }
-  try {
-    const fst = fs.fstatSync(fd);
-    if (!fst.isFile()) refuse(fst);
-    const size = fst.size;
     const read: ReadAt = (dst, position) => {
       let done = 0;
       while (done < dst.length) {
